@@ -1,0 +1,371 @@
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use cfzt_models::AccountId;
+use cfzt_transport::HttpTransport;
+use http::header::{ACCEPT, HeaderName, USER_AGENT};
+use http::{HeaderMap, HeaderValue};
+
+use crate::error::{ConfigError, Error};
+use crate::{Credentials, Users};
+
+/// Cloudflare's API base URL.
+pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
+
+const USER_AGENT_VALUE: &str = concat!("cfzt-access-users/", env!("CARGO_PKG_VERSION"));
+
+/// The Access Users API client.
+///
+/// Build it once with [`Client::builder`] or [`Client::from_env`] and clone it freely:
+/// clones share the transport and its connection pool. Every operation starts from
+/// [`Client::users`].
+///
+/// ```no_run
+/// use cfzt_access_users::{AccountId, Client, UpdateUserParams, UserId};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = Client::from_env()?;
+/// let account: AccountId = "023e105f4ecef8ad9ca31a8372d0c353".parse()?;
+/// let user: UserId = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415".parse()?;
+/// let updated = client
+///     .users(&account)
+///     .update(&user, UpdateUserParams::new("jdoe@example.com", "Jane Q. Doe"))
+///     .await?;
+/// println!("{:?}", updated.name);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    /// The base URL without a trailing slash, parsed and checked once.
+    pub(crate) base_url: String,
+    /// Accept, User-Agent, the credentials and the optional api-version, built once.
+    pub(crate) headers: HeaderMap,
+    pub(crate) transport: Arc<dyn HttpTransport>,
+    scheme: &'static str,
+}
+
+impl Client {
+    /// A builder with nothing set.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment, as the official SDKs read it:
+    /// `CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` and `CLOUDFLARE_API_KEY`, and
+    /// optionally `CLOUDFLARE_BASE_URL`. The default transport is used.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when no credentials are set, or a value is invalid.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().load_env().build()
+    }
+
+    /// The users of `account`: the entry point of every operation.
+    pub fn users(&self, account: &AccountId) -> Users {
+        Users::new(self.clone(), account.clone())
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("credentials", &self.inner.scheme)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`]. Values set explicitly win over the environment.
+#[derive(Default)]
+#[must_use]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    credentials: Option<Credentials>,
+    transport: Option<Arc<dyn HttpTransport>>,
+    api_version: Option<chrono::NaiveDate>,
+    env_error: Option<ConfigError>,
+}
+
+impl ClientBuilder {
+    /// The API base URL (default [`DEFAULT_BASE_URL`]). It must be `https`, or plain `http`
+    /// to a loopback host (`127.0.0.1`, `[::1]`, `localhost`) for local test servers.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The credentials to send.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Authenticate with an API token (`Authorization: Bearer`).
+    pub fn api_token(self, token: impl Into<String>) -> Self {
+        self.credentials(Credentials::api_token(token))
+    }
+
+    /// Authenticate with an email and global API key (`X-Auth-Email`, `X-Auth-Key`).
+    pub fn global_api_key(self, email: impl Into<String>, key: impl Into<String>) -> Self {
+        self.credentials(Credentials::global_api_key(email, key))
+    }
+
+    /// The transport to send requests with. Without one, the default backend is used
+    /// (reqwest with the `reqwest` feature, else hyper with the `hyper` feature).
+    pub fn transport(mut self, transport: impl HttpTransport + 'static) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Pins Cloudflare's API behaviour to a date, sent as `api-version: YYYY-MM-DD` on every
+    /// request. Without it no header is sent and the server uses today's behaviour.
+    pub fn api_version(mut self, date: chrono::NaiveDate) -> Self {
+        self.api_version = Some(date);
+        self
+    }
+
+    /// Fills what is not set yet from the environment: `CLOUDFLARE_API_TOKEN`, else
+    /// `CLOUDFLARE_EMAIL` with `CLOUDFLARE_API_KEY`; and `CLOUDFLARE_BASE_URL`. Values are
+    /// trimmed and empty ones count as unset. When both schemes are set, the token wins and
+    /// only the token is sent.
+    pub fn load_env(self) -> Self {
+        self.load_env_with(|name| std::env::var(name).ok())
+    }
+
+    pub(crate) fn load_env_with(mut self, get: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |name: &str| get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        if self.base_url.is_none() {
+            self.base_url = var("CLOUDFLARE_BASE_URL");
+        }
+        if self.credentials.is_none() {
+            match (var("CLOUDFLARE_API_TOKEN"), var("CLOUDFLARE_EMAIL"), var("CLOUDFLARE_API_KEY")) {
+                (Some(token), _, _) => self.credentials = Some(Credentials::api_token(token)),
+                (None, Some(email), Some(key)) => self.credentials = Some(Credentials::global_api_key(email, key)),
+                (None, Some(_), None) => {
+                    self.env_error = Some(ConfigError::new("CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not"));
+                }
+                (None, None, Some(_)) => {
+                    self.env_error = Some(ConfigError::new("CLOUDFLARE_API_KEY is set but CLOUDFLARE_EMAIL is not"));
+                }
+                (None, None, None) => {}
+            }
+        }
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when no credentials are set, the base URL is not acceptable, or no
+    /// transport is given and no backend feature is enabled.
+    pub fn build(self) -> Result<Client, Error> {
+        let credentials = match (self.credentials, self.env_error) {
+            (Some(c), _) => c,
+            (None, Some(e)) => return Err(e.into()),
+            (None, None) => {
+                return Err(ConfigError::new(
+                    "no credentials: set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY), \
+                     or call ClientBuilder::api_token",
+                )
+                .into());
+            }
+        };
+        let base_url = check_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        headers.extend(credentials.headers()?);
+        if let Some(date) = self.api_version {
+            let value = HeaderValue::from_str(&date.format("%Y-%m-%d").to_string())
+                .map_err(|_| ConfigError::new("api_version is not a valid header value"))?;
+            headers.insert(HeaderName::from_static("api-version"), value);
+        }
+        let transport = match self.transport {
+            Some(t) => t,
+            None => default_transport()?,
+        };
+        let scheme = match credentials {
+            Credentials::ApiToken(_) => "api token",
+            Credentials::GlobalApiKey { .. } => "global api key",
+        };
+        Ok(Client { inner: Arc::new(Inner { base_url, headers, transport, scheme }) })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("transport", &self.transport.as_ref().map(|_| "custom"))
+            .field("api_version", &self.api_version)
+            .finish()
+    }
+}
+
+fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
+    let build_error = |e| ConfigError::new(format!("the default HTTP transport could not be built: {e}"));
+    #[cfg(feature = "reqwest")]
+    {
+        Ok(Arc::new(cfzt_transport::ReqwestTransport::new().map_err(build_error)?))
+    }
+    #[cfg(all(not(feature = "reqwest"), feature = "hyper"))]
+    {
+        Ok(Arc::new(cfzt_transport::HyperTransport::new().map_err(build_error)?))
+    }
+    #[cfg(not(any(feature = "reqwest", feature = "hyper")))]
+    {
+        let _ = build_error;
+        Err(ConfigError::new(
+            "no transport: enable the `reqwest` or `hyper` feature, or pass one with ClientBuilder::transport",
+        )
+        .into())
+    }
+}
+
+/// Checks a base URL and returns it without a trailing slash.
+fn check_base_url(raw: &str) -> Result<String, ConfigError> {
+    let bad = |why: &str| ConfigError::new(format!("base URL {raw:?} {why}"));
+    let url = url::Url::parse(raw).map_err(|e| bad(&format!("is not a URL: {e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("must not contain credentials"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("must not have a query or fragment"));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" => {
+            let loopback = match url.host() {
+                Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+                Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+                None => false,
+            };
+            if !loopback {
+                return Err(bad("uses plain http to a host that is not loopback; use https"));
+            }
+        }
+        _ => return Err(bad("must use https")),
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_table() {
+        let cases = [
+            ("https://api.cloudflare.com/client/v4", Some("https://api.cloudflare.com/client/v4")),
+            ("https://api.cloudflare.com/client/v4/", Some("https://api.cloudflare.com/client/v4")),
+            ("http://127.0.0.1:8787", Some("http://127.0.0.1:8787")),
+            ("http://127.0.0.2:8787/v4", Some("http://127.0.0.2:8787/v4")),
+            ("http://[::1]:8787", Some("http://[::1]:8787")),
+            ("http://localhost:8787/", Some("http://localhost:8787")),
+            ("http://api.cloudflare.com/client/v4", None),
+            ("http://10.0.0.1", None),
+            ("ftp://127.0.0.1", None),
+            ("https://user:pw@api.cloudflare.com", None),
+            ("https://api.cloudflare.com/?x=1", None),
+            ("not a url", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(check_base_url(raw).ok().as_deref(), want, "{raw}");
+        }
+    }
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    fn auth_headers(client: &Client) -> Vec<String> {
+        let mut names: Vec<String> = client
+            .inner
+            .headers
+            .keys()
+            .map(|k| k.as_str().to_string())
+            .filter(|k| k == "authorization" || k.starts_with("x-auth"))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn env_table() {
+        let t = "tok";
+        type Vars<'a> = &'a [(&'a str, &'a str)];
+        let cases: [(Vars<'_>, Result<Vec<&str>, &str>); 6] = [
+            (&[("CLOUDFLARE_API_TOKEN", t)], Ok(vec!["authorization"])),
+            (&[("CLOUDFLARE_EMAIL", "a@b.c"), ("CLOUDFLARE_API_KEY", "k")], Ok(vec!["x-auth-email", "x-auth-key"])),
+            (
+                &[("CLOUDFLARE_API_TOKEN", t), ("CLOUDFLARE_EMAIL", "a@b.c"), ("CLOUDFLARE_API_KEY", "k")],
+                Ok(vec!["authorization"]),
+            ),
+            (&[("CLOUDFLARE_API_TOKEN", "  "), ("CLOUDFLARE_EMAIL", "a@b.c")], Err("CLOUDFLARE_API_KEY")),
+            (&[("CLOUDFLARE_API_KEY", "k")], Err("CLOUDFLARE_EMAIL")),
+            (&[], Err("no credentials")),
+        ];
+        for (vars, want) in cases {
+            let got = Client::builder().load_env_with(env(vars)).build();
+            match (got, want) {
+                (Ok(client), Ok(names)) => assert_eq!(auth_headers(&client), names, "{vars:?}"),
+                (Err(e), Err(needle)) => {
+                    assert!(e.is_config(), "{vars:?}");
+                    assert!(e.to_string().contains(needle), "{vars:?}: {e}");
+                }
+                (got, _) => panic!("{vars:?}: unexpected {got:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn explicit_values_win_over_the_environment() {
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:1")
+            .global_api_key("a@b.c", "k")
+            .load_env_with(env(&[("CLOUDFLARE_API_TOKEN", "tok"), ("CLOUDFLARE_BASE_URL", "https://x.example")]))
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:1");
+        assert_eq!(auth_headers(&client), ["x-auth-email", "x-auth-key"]);
+        let client = Client::builder()
+            .load_env_with(env(&[("CLOUDFLARE_API_TOKEN", "tok"), ("CLOUDFLARE_BASE_URL", " https://x.example/v4/ ")]))
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "https://x.example/v4");
+    }
+
+    #[test]
+    fn credential_headers_are_sensitive_and_checked() {
+        let client = Client::builder().api_token("tok").build().unwrap();
+        assert!(client.inner.headers["authorization"].is_sensitive());
+        let bad = Client::builder().api_token("to\nk").build().unwrap_err();
+        assert!(bad.is_config());
+        assert!(!bad.to_string().contains("to\nk"));
+        assert!(Client::builder().api_token("").build().unwrap_err().is_config());
+    }
+
+    #[test]
+    fn api_version_header() {
+        let date = chrono::NaiveDate::from_ymd_opt(2025, 1, 31).unwrap();
+        let client = Client::builder().api_token("tok").api_version(date).build().unwrap();
+        assert_eq!(client.inner.headers["api-version"], "2025-01-31");
+        let client = Client::builder().api_token("tok").build().unwrap();
+        assert!(!client.inner.headers.contains_key("api-version"));
+    }
+}

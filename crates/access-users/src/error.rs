@@ -1,0 +1,239 @@
+use std::fmt;
+
+use cfzt_models::{ResponseInfo, ValidationError};
+use cfzt_transport::TransportError;
+use http::{HeaderMap, StatusCode};
+
+/// Everything that can go wrong with a call, as one enum to match on.
+///
+/// Prefer the predicates ([`Error::is_not_found`], [`Error::is_retryable`], ...) and
+/// accessors ([`Error::status`], [`Error::cf_ray`], ...) to matching on numbers. `Display`
+/// leads with what Cloudflare said; no variant ever holds a credential.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A value the caller supplied was refused before anything was sent.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// The API answered with a failure: a non-2xx status, or `success: false`.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// No complete response arrived.
+    #[error(transparent)]
+    Transport(Box<TransportFailure>),
+    /// A 2xx response whose body is not what the API documents.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+    /// A list's pages did not advance.
+    #[error(transparent)]
+    Pagination(PaginationError),
+    /// The client is not configured correctly (credentials, base URL, transport).
+    #[error(transparent)]
+    Config(ConfigError),
+}
+
+impl Error {
+    /// The HTTP status of the response, when one arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(e) => Some(e.status),
+            Self::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The API failure, when the API answered with one.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Cloudflare's `errors[]`, empty unless the API answered with a failure envelope.
+    pub fn api_errors(&self) -> &[ResponseInfo] {
+        self.as_api().map_or(&[], |e| &e.errors)
+    }
+
+    /// The `cf-ray` id of the response, to quote to Cloudflare support.
+    pub fn cf_ray(&self) -> Option<&str> {
+        match self {
+            Self::Api(e) => e.cf_ray.as_deref(),
+            Self::Decode(e) => e.cf_ray.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `true` if nothing was sent because a value was refused.
+    pub fn is_validation(&self) -> bool {
+        matches!(self, Self::Validation(_))
+    }
+
+    /// `true` for HTTP 401 or 403: missing, wrong or insufficient credentials.
+    pub fn is_auth(&self) -> bool {
+        matches!(self.status(), Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN))
+    }
+
+    /// `true` for HTTP 404: the account, user or session does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.as_api().is_some_and(|e| e.status == StatusCode::NOT_FOUND)
+    }
+
+    /// `true` for HTTP 409, e.g. a user with that email already exists.
+    pub fn is_conflict(&self) -> bool {
+        self.as_api().is_some_and(|e| e.status == StatusCode::CONFLICT)
+    }
+
+    /// `true` for HTTP 429: the rate limit was hit.
+    pub fn is_rate_limited(&self) -> bool {
+        self.as_api().is_some_and(|e| e.status == StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// `true` if the same call may succeed later: HTTP 408, 409, 429 and 5xx, and transport
+    /// failures such as connect errors, timeouts and resets.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(e) => {
+                let s = e.status;
+                s.is_server_error() || matches!(s.as_u16(), 408 | 409 | 429)
+            }
+            Self::Transport(t) => t.source.is_transient(),
+            _ => false,
+        }
+    }
+
+    /// `true` if no complete response arrived.
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Self::Transport(_))
+    }
+
+    /// `true` if a 2xx response could not be decoded.
+    pub fn is_decode(&self) -> bool {
+        matches!(self, Self::Decode(_))
+    }
+
+    /// `true` for a configuration error.
+    pub fn is_config(&self) -> bool {
+        matches!(self, Self::Config(_))
+    }
+}
+
+/// The API answered with a failure.
+#[non_exhaustive]
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The operation, e.g. `update_user`.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// Cloudflare's `errors[]`, possibly empty (an HTML page from the edge has none).
+    pub errors: Vec<ResponseInfo>,
+    /// Cloudflare's `messages[]`.
+    pub messages: Vec<ResponseInfo>,
+    /// The response's `cf-ray` header.
+    pub cf_ray: Option<String>,
+    /// The start of the body, when it was not a Cloudflare envelope (e.g. an HTML page).
+    pub body_excerpt: Option<String>,
+    /// The response headers.
+    pub headers: HeaderMap,
+}
+
+impl ApiError {
+    /// The first error's code, if any.
+    pub fn code(&self) -> Option<i64> {
+        self.errors.first().map(|e| e.code)
+    }
+
+    /// `true` if any of Cloudflare's errors has this code.
+    pub fn has_code(&self, code: i64) -> bool {
+        self.errors.iter().any(|e| e.code == code)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.errors.is_empty() {
+            write!(f, "{} failed with HTTP {}", self.operation, self.status)?;
+            if let Some(excerpt) = &self.body_excerpt {
+                write!(f, ": {excerpt:?}")?;
+            }
+        } else {
+            for (i, e) in self.errors.iter().enumerate() {
+                if i > 0 {
+                    f.write_str("; ")?;
+                }
+                write!(f, "{} (code {})", e.message, e.code)?;
+            }
+            write!(f, " [{} HTTP {}", self.operation, self.status.as_u16())?;
+            f.write_str("]")?;
+        }
+        if let Some(ray) = &self.cf_ray {
+            write!(f, " (cf-ray {ray})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// No complete response arrived for an operation.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+#[error("{operation} got no complete response")]
+pub struct TransportFailure {
+    /// The operation, e.g. `update_user`.
+    pub operation: &'static str,
+    /// What the transport reported.
+    #[source]
+    pub source: TransportError,
+}
+
+/// A 2xx response whose body is not what the API documents.
+#[non_exhaustive]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("could not decode the {operation} response (HTTP {}) at `{path}`: {reason}", status.as_u16())]
+pub struct DecodeError {
+    /// The operation, e.g. `update_user`.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The JSON path that failed, e.g. `result.created_at` (`.` for the whole body).
+    pub path: String,
+    /// What was wrong.
+    pub reason: String,
+    /// The start of the body.
+    pub body_excerpt: String,
+    /// The response's `cf-ray` header.
+    pub cf_ray: Option<String>,
+}
+
+/// A list's pages did not advance: the server answered a page with the same items as the
+/// page before, so the stream stopped instead of looping forever.
+#[non_exhaustive]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("list_users: page {page} repeats page {} (the server ignores `page`?)", page - 1)]
+pub struct PaginationError {
+    /// The page that repeated the one before.
+    pub page: u64,
+}
+
+/// The client is not configured correctly.
+#[non_exhaustive]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("configuration error: {message}")]
+pub struct ConfigError {
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl ConfigError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Self::Config(e)
+    }
+}

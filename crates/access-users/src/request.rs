@@ -1,0 +1,414 @@
+//! The one request path every operation goes through: build, send, decode.
+
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use bytes::Bytes;
+use cfzt_models::{Envelope, ResponseInfo, ResultInfo};
+use http::header::CONTENT_TYPE;
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::Client;
+use crate::error::{ApiError, DecodeError, Error, TransportFailure};
+
+/// What an operation is, as data: the rest of the request path is shared.
+#[derive(Debug)]
+pub(crate) struct Endpoint {
+    /// The operation's name in errors and traces, e.g. `update_user`.
+    pub(crate) name: &'static str,
+    pub(crate) method: Method,
+    /// The path template, for traces (never the values).
+    pub(crate) template: &'static str,
+    /// Whether a `null` or absent `result` means an empty/default value (lists, delete)
+    /// rather than a broken response.
+    pub(crate) null_result_is_default: bool,
+}
+
+/// Characters escaped in a path segment: everything but RFC 3986 unreserved characters.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|')
+    .add(b'[')
+    .add(b']')
+    .add(b'@')
+    .add(b':')
+    .add(b';')
+    .add(b'=')
+    .add(b'&')
+    .add(b'+')
+    .add(b'$')
+    .add(b',')
+    .add(b'!')
+    .add(b'\'')
+    .add(b'(')
+    .add(b')')
+    .add(b'*');
+
+/// One prepared call: the endpoint, its path and query (already encoded) and its body.
+#[derive(Debug)]
+pub(crate) struct Call {
+    pub(crate) endpoint: &'static Endpoint,
+    pub(crate) path: String,
+    pub(crate) body: Option<Bytes>,
+}
+
+impl Call {
+    /// A call to `endpoint` at the path made of `segments`, each percent-encoded.
+    pub(crate) fn new<'a>(endpoint: &'static Endpoint, segments: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut path = String::with_capacity(96);
+        for segment in segments {
+            path.push('/');
+            path.extend(utf8_percent_encode(segment, SEGMENT));
+        }
+        Self { endpoint, path, body: None }
+    }
+
+    /// Adds a query string built from `pairs`, form-encoded.
+    pub(crate) fn query<'a>(mut self, pairs: impl IntoIterator<Item = (&'a str, String)>) -> Self {
+        let mut pairs = pairs.into_iter().peekable();
+        if pairs.peek().is_some() {
+            self.path.push('?');
+            let start = self.path.len();
+            let mut query = url::form_urlencoded::Serializer::for_suffix(std::mem::take(&mut self.path), start);
+            query.extend_pairs(pairs);
+            self.path = query.finish();
+        }
+        self
+    }
+
+    /// Adds a JSON body.
+    pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| cfzt_models::ValidationError::new("body", format!("cannot be serialized: {e}")))?;
+        self.body = Some(Bytes::from(bytes));
+        Ok(self)
+    }
+}
+
+/// A decoded result together with the HTTP response it came from.
+#[non_exhaustive]
+#[derive(Debug, Clone)]
+pub struct ApiResponse<T> {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers (`cf-ray`, `ratelimit`, ...).
+    pub headers: HeaderMap,
+    /// The decoded `result`.
+    pub result: T,
+    /// The page information of list operations.
+    pub result_info: Option<ResultInfo>,
+    /// Cloudflare's informational `messages[]`.
+    pub messages: Vec<ResponseInfo>,
+}
+
+impl<T> ApiResponse<T> {
+    /// The `cf-ray` id of the response, to quote to Cloudflare support.
+    pub fn cf_ray(&self) -> Option<&str> {
+        header_str(&self.headers, "cf-ray")
+    }
+
+    /// The decoded result, dropping the rest.
+    pub fn into_result(self) -> T {
+        self.result
+    }
+}
+
+fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+impl Client {
+    /// Builds, sends and decodes one call: the path shared by all operations.
+    pub(crate) async fn execute<T>(&self, call: Call) -> Result<ApiResponse<T>, Error>
+    where
+        T: DeserializeOwned + Default,
+    {
+        let endpoint = call.endpoint;
+        let span = tracing::debug_span!(
+            "cfzt.call",
+            operation = endpoint.name,
+            method = %endpoint.method,
+            path = endpoint.template,
+            status = tracing::field::Empty,
+            cf_ray = tracing::field::Empty,
+        );
+        async move {
+            let request = self.build_request(call)?;
+            let response = self.inner.transport.send(request).await.map_err(|source| {
+                tracing::debug!(error = %source, "transport failed");
+                Error::Transport(Box::new(TransportFailure { operation: endpoint.name, source }))
+            })?;
+            let span = tracing::Span::current();
+            span.record("status", response.status().as_u16());
+            if let Some(ray) = header_str(response.headers(), "cf-ray") {
+                span.record("cf_ray", ray);
+            }
+            decode(endpoint, response)
+        }
+        .instrument(span)
+        .await
+    }
+
+    pub(crate) fn build_request(&self, call: Call) -> Result<cfzt_transport::Request, Error> {
+        let inner = &self.inner;
+        let mut uri = String::with_capacity(inner.base_url.len() + call.path.len());
+        uri.push_str(&inner.base_url);
+        uri.push_str(&call.path);
+        let mut request = http::Request::new(call.body.unwrap_or_default());
+        *request.method_mut() = call.endpoint.method.clone();
+        *request.uri_mut() = http::Uri::try_from(uri)
+            .map_err(|e| cfzt_models::ValidationError::new("path", format!("does not form a valid URI: {e}")))?;
+        let headers = request.headers_mut();
+        headers.clone_from(&inner.headers);
+        if !request.body().is_empty() {
+            request.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        Ok(request)
+    }
+}
+
+/// Turns a response into the operation's result or a typed error.
+pub(crate) fn decode<T>(
+    endpoint: &'static Endpoint,
+    response: cfzt_transport::Response,
+) -> Result<ApiResponse<T>, Error>
+where
+    T: DeserializeOwned + Default,
+{
+    let (parts, body) = response.into_parts();
+    let status = parts.status;
+    if !status.is_success() {
+        return Err(api_error(endpoint, status, parts.headers, &body, Vec::new(), Vec::new()));
+    }
+    let decode_error = |path: &str, reason: String| {
+        Error::Decode(Box::new(DecodeError {
+            operation: endpoint.name,
+            status,
+            path: path.to_string(),
+            reason,
+            body_excerpt: excerpt(&body),
+            cf_ray: header_str(&parts.headers, "cf-ray").map(str::to_string),
+        }))
+    };
+    if let Some(ct) = parts.headers.get(CONTENT_TYPE)
+        && !is_json(ct)
+    {
+        let ct = String::from_utf8_lossy(ct.as_bytes()).into_owned();
+        return Err(decode_error(".", format!("expected a JSON body, got content type {ct:?}")));
+    }
+    let mut de = serde_json::Deserializer::from_slice(&body);
+    let envelope: Envelope<T> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        decode_error(&path, e.into_inner().to_string())
+    })?;
+    de.end().map_err(|e| decode_error(".", e.to_string()))?;
+    if envelope.success == Some(false) {
+        return Err(api_error(endpoint, status, parts.headers, &body, envelope.errors, envelope.messages));
+    }
+    let result = match envelope.result {
+        Some(result) => result,
+        None if endpoint.null_result_is_default => T::default(),
+        None => return Err(decode_error("result", "the response has no result".into())),
+    };
+    Ok(ApiResponse {
+        status,
+        headers: parts.headers,
+        result,
+        result_info: envelope.result_info,
+        messages: envelope.messages,
+    })
+}
+
+fn is_json(content_type: &HeaderValue) -> bool {
+    let ct = content_type.to_str().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = ct.split(';').next().unwrap_or("").trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Builds the API error for a failed response, reading Cloudflare's `errors[]` leniently.
+fn api_error(
+    endpoint: &'static Endpoint,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: &Bytes,
+    mut errors: Vec<ResponseInfo>,
+    mut messages: Vec<ResponseInfo>,
+) -> Error {
+    if errors.is_empty() {
+        (errors, messages) = lenient_errors(body).unwrap_or_default();
+    }
+    let body_excerpt = errors.is_empty().then(|| excerpt(body)).filter(|e| !e.is_empty());
+    Error::Api(Box::new(ApiError {
+        operation: endpoint.name,
+        status,
+        errors,
+        messages,
+        cf_ray: header_str(&headers, "cf-ray").map(str::to_string),
+        body_excerpt,
+        headers,
+    }))
+}
+
+/// Reads `errors[]` from a failure body: the v4 envelope, or a flat `{"code", "error"}`.
+fn lenient_errors(body: &[u8]) -> Option<(Vec<ResponseInfo>, Vec<ResponseInfo>)> {
+    #[derive(serde::Deserialize)]
+    struct Flat {
+        code: Option<i64>,
+        error: Option<String>,
+        message: Option<String>,
+    }
+    if let Ok(env) = serde_json::from_slice::<Envelope<serde::de::IgnoredAny>>(body)
+        && !env.errors.is_empty()
+    {
+        return Some((env.errors, env.messages));
+    }
+    let flat: Flat = serde_json::from_slice(body).ok()?;
+    let message = flat.error.or(flat.message)?;
+    Some((vec![ResponseInfo::new(flat.code.unwrap_or_default(), message)], Vec::new()))
+}
+
+/// The start of a body, on one line, for error messages: at most 200 characters.
+fn excerpt(body: &[u8]) -> String {
+    const MAX: usize = 200;
+    let text = String::from_utf8_lossy(&body[..body.len().min(MAX * 4)]);
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+        if out.chars().count() >= MAX {
+            break;
+        }
+    }
+    match out.char_indices().nth(MAX) {
+        Some((i, _)) => {
+            out.truncate(i);
+            out.push('…');
+            out
+        }
+        None => out,
+    }
+}
+
+/// A prepared request: `.await` it for the result, or call
+/// [`send_with_response`](ApiRequest::send_with_response) for the HTTP status and headers
+/// too.
+///
+/// Values were checked when the request was made; if one was refused, awaiting returns
+/// [`Error::Validation`] and nothing is sent.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ApiRequest<T> {
+    client: Client,
+    call: Result<Call, Error>,
+    _result: PhantomData<fn() -> T>,
+}
+
+impl<T> std::fmt::Debug for ApiRequest<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("ApiRequest");
+        match &self.call {
+            Ok(call) => d.field("operation", &call.endpoint.name).field("path", &call.path),
+            Err(e) => d.field("error", e),
+        };
+        d.finish_non_exhaustive()
+    }
+}
+
+impl<T> ApiRequest<T>
+where
+    T: DeserializeOwned + Default + Send + 'static,
+{
+    pub(crate) fn new(client: Client, call: Result<Call, Error>) -> Self {
+        Self { client, call, _result: PhantomData }
+    }
+
+    /// Sends the request and returns the result.
+    ///
+    /// # Errors
+    ///
+    /// See [`Error`]: validation (nothing sent), API, transport or decode failures.
+    pub async fn send(self) -> Result<T, Error> {
+        self.send_with_response().await.map(ApiResponse::into_result)
+    }
+
+    /// Sends the request and returns the result with the HTTP status and headers.
+    ///
+    /// # Errors
+    ///
+    /// As [`ApiRequest::send`].
+    pub async fn send_with_response(self) -> Result<ApiResponse<T>, Error> {
+        let call = self.call?;
+        self.client.execute(call).await
+    }
+}
+
+impl<T> IntoFuture for ApiRequest<T>
+where
+    T: DeserializeOwned + Default + Send + 'static,
+{
+    type Output = Result<T, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const E: Endpoint =
+        Endpoint { name: "test_op", method: Method::GET, template: "/x", null_result_is_default: false };
+
+    #[test]
+    fn segments_are_percent_encoded() {
+        let call = Call::new(&E, ["accounts", "a b/c?d#e%f..", "users"]);
+        assert_eq!(call.path, "/accounts/a%20b%2Fc%3Fd%23e%25f../users");
+        let call = Call::new(&E, ["x"]).query([("search", "jane doe&x=1".to_string()), ("page", "2".into())]);
+        assert_eq!(call.path, "/x?search=jane+doe%26x%3D1&page=2");
+        assert_eq!(Call::new(&E, ["x"]).query([]).path, "/x");
+    }
+
+    #[test]
+    fn excerpt_is_short_and_on_one_line() {
+        assert_eq!(excerpt(b"<html>\n  <title>502</title>\n</html>"), "<html> <title>502</title> </html>");
+        let long = "é".repeat(500);
+        let e = excerpt(long.as_bytes());
+        assert_eq!(e.chars().count(), 201);
+        assert!(e.ends_with('…'));
+        assert_eq!(excerpt(&[0xff, 0xfe]), "\u{fffd}\u{fffd}");
+    }
+
+    #[test]
+    fn json_content_types() {
+        for (ct, want) in [
+            ("application/json", true),
+            ("application/json; charset=utf-8", true),
+            ("Application/JSON", true),
+            ("application/problem+json", true),
+            ("text/html", false),
+            ("text/plain", false),
+        ] {
+            assert_eq!(is_json(&HeaderValue::from_static(ct)), want, "{ct}");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! One async HTTP transport trait, with reqwest and hyper backends and a mockall mock.
+//!
+//! Pick this crate when you want to choose or write the HTTP client under a `cfzt` client,
+//! or need an object-safe async HTTP abstraction over the [`http`] and [`bytes`] types that
+//! no backend's types leak through. It knows nothing of Cloudflare.
+//!
+//! - [`HttpTransport`]: send one buffered [`Request`], get one buffered [`Response`].
+//! - [`TransportError`]: what failed, and whether the request may have reached the server.
+//! - `ReqwestTransport` (feature `reqwest`, default) and `HyperTransport` (feature `hyper`):
+//!   pooled connections, rustls, a cap on the response body, no redirects followed.
+//! - `MockHttpTransport` (feature `mock`): a [mockall](https://docs.rs/mockall) mock.
+//!
+//! | feature | default | what it adds |
+//! | --- | --- | --- |
+//! | `reqwest` | yes | `ReqwestTransport`, over a caller's own `reqwest::Client` if wanted |
+//! | `hyper` | no | `HyperTransport`, hyper 1 with hyper-util's pooled client |
+//! | `mock` | no | `MockHttpTransport` |
+//!
+//! Write your own transport by implementing one method:
+//!
+//! ```
+//! use cfzt_transport::{async_trait, HttpTransport, Request, Response, TransportError};
+//!
+//! struct Teapot;
+//!
+//! #[async_trait]
+//! impl HttpTransport for Teapot {
+//!     async fn send(&self, _request: Request) -> Result<Response, TransportError> {
+//!         Ok(http::Response::builder().status(418).body(bytes::Bytes::new()).unwrap())
+//!     }
+//! }
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+use std::sync::Arc;
+
+pub use async_trait::async_trait;
+use bytes::Bytes;
+
+mod error;
+pub use error::{BoxError, TransportError};
+
+#[cfg(feature = "reqwest")]
+mod reqwest_backend;
+#[cfg(feature = "reqwest")]
+pub use reqwest_backend::ReqwestTransport;
+
+#[cfg(feature = "hyper")]
+mod hyper_backend;
+#[cfg(feature = "hyper")]
+pub use hyper_backend::HyperTransport;
+
+#[cfg(feature = "mock")]
+mod mock;
+#[cfg(feature = "mock")]
+pub use mock::MockHttpTransport;
+
+#[cfg(any(feature = "reqwest", feature = "hyper"))]
+mod body;
+
+/// A request with its whole body in memory, so that it can be sent again.
+pub type Request = http::Request<Bytes>;
+
+/// A response with its whole body in memory.
+pub type Response = http::Response<Bytes>;
+
+/// The default cap on a response body: 16 MiB.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 16 * 1024 * 1024;
+
+/// Sends one HTTP request and returns its response.
+///
+/// Any status is a response, not an error: an error means no complete response arrived.
+/// Implementations must not follow redirects (a redirect could carry credentials to another
+/// host) and should bound the response body.
+///
+/// The trait is object safe (`Arc<dyn HttpTransport>` is how clients hold it) and is
+/// implemented for `Arc<T>`, `Box<T>` and `&T` of any transport.
+#[async_trait]
+pub trait HttpTransport: Send + Sync {
+    /// Sends `request` and waits for the whole response.
+    ///
+    /// # Errors
+    ///
+    /// A [`TransportError`] when the connection, the exchange or the body failed.
+    async fn send(&self, request: Request) -> Result<Response, TransportError>;
+}
+
+#[async_trait]
+impl<T: HttpTransport + ?Sized> HttpTransport for Arc<T> {
+    async fn send(&self, request: Request) -> Result<Response, TransportError> {
+        (**self).send(request).await
+    }
+}
+
+#[async_trait]
+impl<T: HttpTransport + ?Sized> HttpTransport for Box<T> {
+    async fn send(&self, request: Request) -> Result<Response, TransportError> {
+        (**self).send(request).await
+    }
+}
+
+#[async_trait]
+impl<T: HttpTransport + ?Sized> HttpTransport for &T {
+    async fn send(&self, request: Request) -> Result<Response, TransportError> {
+        (**self).send(request).await
+    }
+}
