@@ -3,7 +3,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use cfzt_models::AccountId;
-use cfzt_transport::HttpTransport;
+use cfzt_transport::{HttpTransport, RetryBudget, RetryPolicy, RetryTransport};
 use http::header::{ACCEPT, HeaderName, USER_AGENT};
 use http::{HeaderMap, HeaderValue};
 
@@ -94,6 +94,8 @@ pub struct ClientBuilder {
     credentials: Option<Credentials>,
     transport: Option<Arc<dyn HttpTransport>>,
     api_version: Option<chrono::NaiveDate>,
+    retry_policy: Option<RetryPolicy>,
+    retry_budget: Option<Arc<RetryBudget>>,
     env_error: Option<ConfigError>,
 }
 
@@ -122,9 +124,25 @@ impl ClientBuilder {
     }
 
     /// The transport to send requests with. Without one, the default backend is used
-    /// (reqwest with the `reqwest` feature, else hyper with the `hyper` feature).
+    /// (reqwest with the `reqwest` feature, else hyper with the `hyper` feature). Either way
+    /// the client wraps it in a [`RetryTransport`] with the [retry policy](Self::retry_policy).
     pub fn transport(mut self, transport: impl HttpTransport + 'static) -> Self {
         self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// The retry and timeout policy of every call (default [`RetryPolicy::default`]: 2
+    /// retries, 60 s per attempt, as the official SDKs). Single calls can override it with
+    /// [`ApiRequest::max_retries`](crate::ApiRequest::max_retries) and friends.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
+    /// The retry budget, shared by every clone of the client (default: a fresh
+    /// [`RetryBudget`] of 500 tokens). Pass the same budget to several clients to share it.
+    pub fn retry_budget(mut self, budget: Arc<RetryBudget>) -> Self {
+        self.retry_budget = Some(budget);
         self
     }
 
@@ -196,6 +214,11 @@ impl ClientBuilder {
             Some(t) => t,
             None => default_transport()?,
         };
+        let transport: Arc<dyn HttpTransport> = Arc::new(
+            RetryTransport::new(transport)
+                .with_policy(self.retry_policy.unwrap_or_default())
+                .with_budget(self.retry_budget.unwrap_or_default()),
+        );
         let scheme = match credentials {
             Credentials::ApiToken(_) => "api token",
             Credentials::GlobalApiKey { .. } => "global api key",
@@ -211,7 +234,8 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &self.credentials)
             .field("transport", &self.transport.as_ref().map(|_| "custom"))
             .field("api_version", &self.api_version)
-            .finish()
+            .field("retry_policy", &self.retry_policy)
+            .finish_non_exhaustive()
     }
 }
 

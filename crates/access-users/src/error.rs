@@ -64,6 +64,12 @@ impl Error {
         }
     }
 
+    /// The wait the server asked for before trying again (`Retry-After`), if any. When it
+    /// is longer than the retry policy's cap, the call fails at once with this set.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.as_api().and_then(|e| e.retry_after)
+    }
+
     /// `true` if nothing was sent because a value was refused.
     pub fn is_validation(&self) -> bool {
         matches!(self, Self::Validation(_))
@@ -132,6 +138,8 @@ pub struct ApiError {
     pub messages: Vec<ResponseInfo>,
     /// The response's `cf-ray` header.
     pub cf_ray: Option<String>,
+    /// The wait the server asked for (`retry-after-ms` or `Retry-After`), e.g. on a 429.
+    pub retry_after: Option<std::time::Duration>,
     /// The start of the body, when it was not a Cloudflare envelope (e.g. an HTML page).
     pub body_excerpt: Option<String>,
     /// The response headers.

@@ -4,6 +4,7 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
 use cfzt_models::{ListUsersQuery, User};
+use cfzt_transport::RequestOptions;
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt, stream};
 
@@ -34,13 +35,14 @@ pub const DEFAULT_PER_PAGE: u64 = 50;
 pub struct ListUsers {
     users: Users,
     query: ListUsersQuery,
+    options: RequestOptions,
 }
 
 impl ListUsers {
     pub(crate) fn new(users: Users) -> Self {
         let mut query = ListUsersQuery::default();
         query.per_page = Some(DEFAULT_PER_PAGE);
-        Self { users, query }
+        Self { users, query, options: RequestOptions::default() }
     }
 
     /// Only users with exactly this email.
@@ -73,6 +75,24 @@ impl ListUsers {
         self
     }
 
+    /// Retries after the first attempt, for every page request.
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.options = self.options.max_retries(n);
+        self
+    }
+
+    /// The timeout of each attempt, for every page request.
+    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.attempt_timeout(timeout);
+        self
+    }
+
+    /// The deadline of each page request, across its attempts.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
     /// The query as it will be sent.
     pub fn query(&self) -> &ListUsersQuery {
         &self.query
@@ -86,7 +106,8 @@ impl ListUsers {
     /// request.
     pub async fn send_with_response(self) -> Result<ApiResponse<Vec<User>>, Error> {
         self.query.validate()?;
-        let call = self.users.call(LIST_USERS, []).query(self.query.pairs());
+        let mut call = self.users.call(LIST_USERS, []).query(self.query.pairs());
+        call.options = self.options;
         self.users.client().execute(call).await
     }
 

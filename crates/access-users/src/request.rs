@@ -6,6 +6,7 @@ use std::pin::Pin;
 
 use bytes::Bytes;
 use cfzt_models::{Envelope, ResponseInfo, ResultInfo};
+use cfzt_transport::RequestOptions;
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
@@ -67,6 +68,7 @@ pub(crate) struct Call {
     pub(crate) endpoint: &'static Endpoint,
     pub(crate) path: String,
     pub(crate) body: Option<Bytes>,
+    pub(crate) options: RequestOptions,
 }
 
 impl Call {
@@ -77,7 +79,7 @@ impl Call {
             path.push('/');
             path.extend(utf8_percent_encode(segment, SEGMENT));
         }
-        Self { endpoint, path, body: None }
+        Self { endpoint, path, body: None, options: RequestOptions::default() }
     }
 
     /// Adds a query string built from `pairs`, form-encoded.
@@ -177,6 +179,9 @@ impl Client {
             .map_err(|e| cfzt_models::ValidationError::new("path", format!("does not form a valid URI: {e}")))?;
         let headers = request.headers_mut();
         headers.clone_from(&inner.headers);
+        if !call.options.is_empty() {
+            request.extensions_mut().insert(call.options);
+        }
         if !request.body().is_empty() {
             request.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
@@ -261,6 +266,7 @@ fn api_error(
         errors,
         messages,
         cf_ray: header_str(&headers, "cf-ray").map(str::to_string),
+        retry_after: cfzt_transport::retry_after(&headers, std::time::SystemTime::now()),
         body_excerpt,
         headers,
     }))
@@ -338,6 +344,29 @@ where
 {
     pub(crate) fn new(client: Client, call: Result<Call, Error>) -> Self {
         Self { client, call, _result: PhantomData }
+    }
+
+    fn with_options(mut self, f: impl FnOnce(RequestOptions) -> RequestOptions) -> Self {
+        if let Ok(call) = &mut self.call {
+            call.options = f(call.options);
+        }
+        self
+    }
+
+    /// Retries after the first attempt for this call, overriding the client's
+    /// [`RetryPolicy`](cfzt_transport::RetryPolicy).
+    pub fn max_retries(self, n: u32) -> Self {
+        self.with_options(|o| o.max_retries(n))
+    }
+
+    /// The timeout of each attempt of this call.
+    pub fn attempt_timeout(self, timeout: std::time::Duration) -> Self {
+        self.with_options(|o| o.attempt_timeout(timeout))
+    }
+
+    /// The time all attempts of this call, and the waits between them, may take.
+    pub fn deadline(self, deadline: std::time::Duration) -> Self {
+        self.with_options(|o| o.deadline(deadline))
     }
 
     /// Sends the request and returns the result.

@@ -10,6 +10,7 @@ use cfzt_access_users::{
     AccountId, ApiRequest, Client, CreateUserParams, Credentials, Error, MockHttpTransport, SessionNonce,
     UpdateUserParams, UserId, Users,
 };
+use cfzt_transport::{RequestOptions, RetryPolicy};
 use serde::de::DeserializeOwned;
 
 const A: &str = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -91,7 +92,13 @@ fn mocked(credentials: Credentials, status: u16, content_type: &'static str, bod
         log.lock().unwrap().push(req);
         Ok(response(status, content_type, body))
     });
-    let client = Client::builder().credentials(credentials).transport(mock).build().unwrap();
+    // Retries have their own tests in cfzt-transport; here one response is one call.
+    let client = Client::builder()
+        .credentials(credentials)
+        .transport(mock)
+        .retry_policy(RetryPolicy::no_retries())
+        .build()
+        .unwrap();
     (client, seen)
 }
 
@@ -479,4 +486,35 @@ async fn secrets_never_appear_in_debug_or_display() {
     }
     let bad = Client::builder().api_token(format!("{SENTINEL}\n")).build().unwrap_err();
     assert!(!format!("{bad:?}{bad}").contains(SENTINEL));
+}
+
+#[tokio::test]
+async fn per_call_options_reach_the_transport() {
+    use std::time::Duration;
+    let (client, seen) = mocked(Credentials::api_token(TOKEN), 200, "application/json", USER);
+    users(&client).get(&user_id()).max_retries(4).attempt_timeout(Duration::from_secs(3)).await.unwrap();
+    let req = only_request(&seen);
+    let want = RequestOptions::new().max_retries(4).attempt_timeout(Duration::from_secs(3));
+    assert_eq!(req.extensions().get::<RequestOptions>(), Some(&want));
+    // No options, no extension.
+    users(&client).get(&user_id()).await.unwrap();
+    assert!(only_request(&seen).extensions().get::<RequestOptions>().is_none());
+}
+
+#[tokio::test]
+async fn a_long_retry_after_is_reported_on_the_error() {
+    let mut mock = MockHttpTransport::new();
+    mock.expect_send().times(1).returning(|_| {
+        Ok(http::Response::builder()
+            .status(429)
+            .header("retry-after", "3600")
+            .header("content-type", "application/json")
+            .body(Bytes::from_static(br#"{"success":false,"errors":[{"code":971,"message":"Please wait and consider throttling your request speed"}]}"#))
+            .unwrap())
+    });
+    // The default policy retries 429s, but not when the server demands an hour.
+    let client = Client::builder().api_token(TOKEN).transport(mock).build().unwrap();
+    let err = users(&client).get(&user_id()).await.unwrap_err();
+    assert!(err.is_rate_limited());
+    assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(3600)));
 }

@@ -4,6 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use cfzt_access_users::{AccountId, Client, Error, MockHttpTransport};
+use cfzt_transport::RetryPolicy;
 use futures_util::{StreamExt, TryStreamExt};
 
 /// How the scripted server answers page `n` (from 1).
@@ -47,7 +48,9 @@ fn scripted(script: Script) -> (Client, Arc<Mutex<Vec<u64>>>) {
             .body(Bytes::from(body))
             .unwrap())
     });
-    (Client::builder().api_token("t").transport(mock).build().unwrap(), asked)
+    let client =
+        Client::builder().api_token("t").transport(mock).retry_policy(RetryPolicy::no_retries()).build().unwrap();
+    (client, asked)
 }
 
 fn account() -> AccountId {
@@ -112,4 +115,26 @@ async fn the_stream_is_lazy() {
     items.next().await.unwrap().unwrap();
     items.next().await.unwrap().unwrap();
     assert_eq!(*asked.lock().unwrap(), [1]);
+}
+
+#[tokio::test]
+async fn every_page_request_keeps_the_callers_options() {
+    use cfzt_transport::RequestOptions;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let mut mock = MockHttpTransport::new();
+    mock.expect_send().returning(move |req| {
+        log.lock().unwrap().push(req.extensions().get::<RequestOptions>().copied());
+        let page: u64 =
+            req.uri().query().unwrap().split('&').find_map(|kv| kv.strip_prefix("page=")).unwrap().parse().unwrap();
+        Ok(http::Response::builder().status(200).body(Bytes::from(page_body(page))).unwrap())
+    });
+    fn page_body(n: u64) -> String {
+        page(n, 2, 4, true)
+    }
+    let client = Client::builder().api_token("t").transport(mock).build().unwrap();
+    let users: Vec<_> = client.users(&account()).list().per_page(2).max_retries(7).items().try_collect().await.unwrap();
+    assert_eq!(users.len(), 4);
+    let want = Some(RequestOptions::new().max_retries(7));
+    assert_eq!(*seen.lock().unwrap(), [want, want]);
 }

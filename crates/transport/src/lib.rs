@@ -8,6 +8,8 @@
 //! - [`TransportError`]: what failed, and whether the request may have reached the server.
 //! - `ReqwestTransport` (feature `reqwest`, default) and `HyperTransport` (feature `hyper`):
 //!   pooled connections, rustls, a cap on the response body, no redirects followed.
+//! - [`RetryTransport`]: timeouts, retries with backoff, `Retry-After`, a shared
+//!   [`RetryBudget`], around any transport, yours included.
 //! - `MockHttpTransport` (feature `mock`): a [mockall](https://docs.rs/mockall) mock.
 //!
 //! | feature | default | what it adds |
@@ -41,6 +43,9 @@ use bytes::Bytes;
 
 mod error;
 pub use error::{BoxError, TransportError};
+
+mod retry;
+pub use retry::{RequestOptions, RetryBudget, RetryPolicy, RetryTransport, is_retryable_status, retry_after};
 
 #[cfg(feature = "reqwest")]
 mod reqwest_backend;
