@@ -466,7 +466,8 @@ mod tests {
         let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         let in_30s = httpdate::fmt_http_date(now + Duration::from_secs(30));
         let ago_30s = httpdate::fmt_http_date(now - Duration::from_secs(30));
-        let cases: Vec<(Vec<(&'static str, &str)>, Option<Duration>)> = vec![
+        type Headers<'a> = Vec<(&'static str, &'a str)>;
+        let cases: Vec<(Headers<'_>, Option<Duration>)> = vec![
             (vec![("retry-after", "1")], Some(Duration::from_secs(1))),
             (vec![("retry-after", " 2 ")], Some(Duration::from_secs(2))),
             (vec![("retry-after", "0.5")], Some(Duration::from_millis(500))),
@@ -523,7 +524,8 @@ mod tests {
         let connect =
             || -> Result<Response, TransportError> { Err(TransportError::Connect { source: "refused".into() }) };
         // (outcome, idempotent, retries done, retried?)
-        let cases: Vec<(&str, Result<Response, TransportError>, bool, u32, bool)> = vec![
+        type Outcome = Result<Response, TransportError>;
+        let cases: Vec<(&str, Outcome, bool, u32, bool)> = vec![
             ("200", response(200, &[]), true, 0, false),
             ("400", response(400, &[]), true, 0, false),
             ("404", response(404, &[]), true, 0, false),
