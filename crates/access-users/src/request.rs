@@ -440,4 +440,62 @@ mod tests {
             assert_eq!(is_json(&HeaderValue::from_static(ct)), want, "{ct}");
         }
     }
+
+    mod properties {
+        use super::*;
+        use cfzt_models::{ActiveSessionDetail, DeleteUserResult, User};
+        use proptest::prelude::*;
+
+        fn response(status: u16, content_type: &str, retry_after: &str, body: Vec<u8>) -> cfzt_transport::Response {
+            let mut response = http::Response::new(Bytes::from(body));
+            *response.status_mut() = StatusCode::from_u16(status).unwrap();
+            if let Ok(v) = HeaderValue::from_str(content_type) {
+                response.headers_mut().insert(CONTENT_TYPE, v);
+            }
+            if let Ok(v) = HeaderValue::from_str(retry_after) {
+                response.headers_mut().insert("retry-after", v);
+            }
+            response
+        }
+
+        /// Bodies that look like the API's: envelopes with random parts, and noise.
+        fn body() -> impl Strategy<Value = Vec<u8>> {
+            let json_value = prop_oneof![
+                Just("null".to_string()),
+                Just("{}".to_string()),
+                Just("[]".to_string()),
+                Just(
+                    r#"{"id":"f174e90a-fafe-4643-bbbc-4a0ed4fc8415","created_at":"2014-01-01T05:20:00Z"}"#.to_string()
+                ),
+                Just(r#"[{"email":1}]"#.to_string()),
+                "[ -~]{0,40}",
+            ];
+            prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..256),
+                (any::<Option<bool>>(), json_value, "[ -~]{0,20}").prop_map(|(success, result, noise)| {
+                    let success = success.map_or("null".to_string(), |b| b.to_string());
+                    format!(r#"{{"success":{success},"errors":[{{"code":1,"message":"{noise:?}"}}],"result":{result}}}{noise}"#)
+                        .into_bytes()
+                }),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn decoding_never_panics(
+                status in 100u16..1000,
+                content_type in prop_oneof![Just("application/json".to_string()), Just("text/html".to_string()), ".{0,30}"],
+                retry_after in ".{0,20}",
+                body in body(),
+            ) {
+                let r = || response(status, &content_type, &retry_after, body.clone());
+                let _ = decode::<User>(&E, r());
+                let _ = decode::<Vec<User>>(&E, r());
+                let _ = decode::<DeleteUserResult>(&E, r());
+                if let Err(e) = decode::<ActiveSessionDetail>(&E, r()) {
+                    let _ = (e.to_string(), format!("{e:?}"), e.is_retryable());
+                }
+            }
+        }
+    }
 }

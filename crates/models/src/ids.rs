@@ -246,4 +246,33 @@ mod tests {
         assert!(serde_json::from_str::<UserId>(r#""f174e90a-fafe-4643-bbbc-4a0ed4fc8415""#).is_ok());
         assert!(serde_json::from_str::<UserId>(r#""../x""#).is_err());
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn url_safe(s: &str) -> bool {
+            !s.is_empty()
+                && !s.bytes().all(|b| b == b'.')
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c))
+        }
+
+        proptest! {
+            #[test]
+            fn accepted_ids_can_never_change_a_url(s in ".{0,40}|[a-zA-Z0-9./%?#~_-]{0,40}") {
+                for ok in [AccountId::new(s.as_str()).is_ok(), UserId::new(s.as_str()).is_ok(), SessionNonce::new(s.as_str()).is_ok()] {
+                    if ok {
+                        prop_assert!(url_safe(&s), "accepted {s:?}");
+                    }
+                }
+            }
+
+            #[test]
+            fn well_formed_uuids_are_accepted(bytes in any::<[u8; 16]>()) {
+                let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                let uuid = format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]);
+                prop_assert!(UserId::new(uuid).is_ok());
+            }
+        }
+    }
 }

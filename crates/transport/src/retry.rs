@@ -579,4 +579,30 @@ mod tests {
         assert_eq!(p.max_retry_after, Duration::from_secs(60));
         assert!(RequestOptions::default().is_empty());
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn retry_after_never_panics(value in ".{0,40}", ms in ".{0,20}", secs in any::<u64>()) {
+                let mut h = HeaderMap::new();
+                if let Ok(v) = value.parse() {
+                    h.insert("retry-after", v);
+                }
+                if let Ok(v) = ms.parse() {
+                    h.insert("retry-after-ms", v);
+                }
+                let now = UNIX_EPOCH + Duration::from_secs(secs % (1 << 40));
+                let _ = retry_after(&h, now);
+            }
+
+            #[test]
+            fn numeric_retry_after_round_trips(secs in 0u32..100_000) {
+                let h = headers(&[("retry-after", &secs.to_string())]);
+                prop_assert_eq!(retry_after(&h, SystemTime::now()), Some(Duration::from_secs(secs.into())));
+            }
+        }
+    }
 }
