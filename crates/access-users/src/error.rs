@@ -70,6 +70,15 @@ impl Error {
         self.as_api().and_then(|e| e.retry_after)
     }
 
+    /// How many attempts the call made, when it was sent (more than 1 when it was retried).
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Self::Api(e) => Some(e.attempts),
+            Self::Transport(t) => Some(t.attempts),
+            _ => None,
+        }
+    }
+
     /// `true` if nothing was sent because a value was refused.
     pub fn is_validation(&self) -> bool {
         matches!(self, Self::Validation(_))
@@ -144,6 +153,8 @@ pub struct ApiError {
     pub body_excerpt: Option<String>,
     /// The response headers.
     pub headers: HeaderMap,
+    /// How many attempts the call made (more than 1 when retries were spent).
+    pub attempts: u32,
 }
 
 impl ApiError {
@@ -162,6 +173,9 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.errors.is_empty() {
             write!(f, "{} failed with HTTP {}", self.operation, self.status)?;
+            if self.attempts > 1 {
+                write!(f, " after {} attempts", self.attempts)?;
+            }
             if let Some(excerpt) = &self.body_excerpt {
                 write!(f, ": {excerpt:?}")?;
             }
@@ -173,6 +187,9 @@ impl fmt::Display for ApiError {
                 write!(f, "{} (code {})", e.message, e.code)?;
             }
             write!(f, " [{} HTTP {}", self.operation, self.status.as_u16())?;
+            if self.attempts > 1 {
+                write!(f, " after {} attempts", self.attempts)?;
+            }
             f.write_str("]")?;
         }
         if let Some(ray) = &self.cf_ray {
@@ -187,13 +204,19 @@ impl std::error::Error for ApiError {}
 /// No complete response arrived for an operation.
 #[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
-#[error("{operation} got no complete response")]
+#[error("{operation} got no complete response{}", attempts_suffix(*attempts))]
 pub struct TransportFailure {
     /// The operation, e.g. `update_user`.
     pub operation: &'static str,
+    /// How many attempts the call made.
+    pub attempts: u32,
     /// What the transport reported.
     #[source]
     pub source: TransportError,
+}
+
+fn attempts_suffix(attempts: u32) -> String {
+    if attempts > 1 { format!(" after {attempts} attempts") } else { String::new() }
 }
 
 /// A 2xx response whose body is not what the API documents.

@@ -6,7 +6,7 @@ use std::pin::Pin;
 
 use bytes::Bytes;
 use cfzt_models::{Envelope, ResponseInfo, ResultInfo};
-use cfzt_transport::RequestOptions;
+use cfzt_transport::{AttemptCounter, RequestOptions};
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
@@ -152,17 +152,26 @@ impl Client {
             cf_ray = tracing::field::Empty,
         );
         async move {
-            let request = self.build_request(call)?;
-            let response = self.inner.transport.send(request).await.map_err(|source| {
-                tracing::debug!(error = %source, "transport failed");
-                Error::Transport(Box::new(TransportFailure { operation: endpoint.name, source }))
+            let mut request = self.build_request(call)?;
+            let counter = AttemptCounter::new();
+            request.extensions_mut().insert(counter.clone());
+            let response = self.inner.transport.send(request).await;
+            let attempts = counter.get().max(1);
+            let response = response.map_err(|source| {
+                tracing::debug!(error = %source, attempts, "transport failed");
+                Error::Transport(Box::new(TransportFailure { operation: endpoint.name, attempts, source }))
             })?;
             let span = tracing::Span::current();
             span.record("status", response.status().as_u16());
             if let Some(ray) = header_str(response.headers(), "cf-ray") {
                 span.record("cf_ray", ray);
             }
-            decode(endpoint, response)
+            decode(endpoint, response).map_err(|mut e| {
+                if let Error::Api(api) = &mut e {
+                    api.attempts = attempts;
+                }
+                e
+            })
         }
         .instrument(span)
         .await
@@ -269,6 +278,7 @@ fn api_error(
         retry_after: cfzt_transport::retry_after(&headers, std::time::SystemTime::now()),
         body_excerpt,
         headers,
+        attempts: 1,
     }))
 }
 

@@ -45,7 +45,9 @@ mod error;
 pub use error::{BoxError, TransportError};
 
 mod retry;
-pub use retry::{RequestOptions, RetryBudget, RetryPolicy, RetryTransport, is_retryable_status, retry_after};
+pub use retry::{
+    AttemptCounter, RequestOptions, RetryBudget, RetryPolicy, RetryTransport, is_retryable_status, retry_after,
+};
 
 #[cfg(feature = "reqwest")]
 mod reqwest_backend;

@@ -68,6 +68,29 @@ impl RequestOptions {
     }
 }
 
+/// Counts the attempts a [`RetryTransport`] makes for one request.
+///
+/// Put a clone in the request's extensions before sending; read it afterwards to learn
+/// how many attempts the call took (e.g. for an error message).
+#[derive(Debug, Clone, Default)]
+pub struct AttemptCounter(Arc<AtomicU32>);
+
+impl AttemptCounter {
+    /// A counter at zero.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The attempts counted so far.
+    pub fn get(&self) -> u32 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn increment(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 /// When and how often the [`RetryTransport`] retries, and how long it waits.
 ///
 /// The defaults follow Cloudflare's official SDKs (TypeScript and Python) where they are
@@ -392,6 +415,7 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
         let started = Instant::now();
         let deadline = policy.deadline.map(|d| started + d);
         let (parts, body) = request.into_parts();
+        let counter = parts.extensions.get::<AttemptCounter>().cloned();
         let mut retries_done = 0u32;
         let mut spent = 0u32;
         loop {
@@ -400,17 +424,33 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
                 let left = deadline.saturating_duration_since(Instant::now());
                 timeout = Some(timeout.map_or(left, |t| t.min(left)));
             }
+            if let Some(counter) = &counter {
+                counter.increment();
+            }
             let request = copy_request(&parts, &body);
+            let span = tracing::debug_span!(
+                "cfzt.attempt",
+                attempt = retries_done + 1,
+                status = tracing::field::Empty,
+                cf_ray = tracing::field::Empty,
+            );
+            let send = self.inner.send(request).instrument(span.clone());
             let attempt = match timeout {
-                Some(t) => match tokio::time::timeout(t, self.inner.send(request)).await {
+                Some(t) => match tokio::time::timeout(t, send).await {
                     Ok(result) => result,
                     Err(_) => Err(TransportError::Timeout { elapsed: t, maybe_sent: true }),
                 },
-                None => self.inner.send(request).await,
+                None => send.await,
             };
-            let attempt = attempt.inspect(|response| {
-                tracing::debug!(attempt = retries_done + 1, status = response.status().as_u16(), "attempt answered");
-            });
+            match &attempt {
+                Ok(response) => {
+                    span.record("status", response.status().as_u16());
+                    if let Some(ray) = response.headers().get("cf-ray").and_then(|v| v.to_str().ok()) {
+                        span.record("cf_ray", ray);
+                    }
+                }
+                Err(error) => span.in_scope(|| tracing::debug!(error = %error, "attempt failed")),
+            }
             match decide(&attempt, idempotent, &policy, retries_done) {
                 Decision::Stop => {
                     if attempt.as_ref().is_ok_and(|r| !is_retryable_status(r.status())) {

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use cfzt_transport::{
-    HttpTransport, Request, RequestOptions, Response, RetryBudget, RetryPolicy, RetryTransport, TransportError,
-    async_trait,
+    AttemptCounter, HttpTransport, Request, RequestOptions, Response, RetryBudget, RetryPolicy, RetryTransport,
+    TransportError, async_trait,
 };
 use tokio::time::Instant;
 
@@ -84,11 +84,15 @@ async fn two_503s_then_success_waits_the_jittered_backoff() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn retries_exhausted_return_the_last_response() {
+async fn retries_exhausted_return_the_last_response_and_count_the_attempts() {
     let inner = Scripted::new(&[Step::Status(503, None)]);
-    let res = RetryTransport::new(inner.clone()).send(req("GET")).await.unwrap();
+    let counter = AttemptCounter::new();
+    let mut request = req("GET");
+    request.extensions_mut().insert(counter.clone());
+    let res = RetryTransport::new(inner.clone()).send(request).await.unwrap();
     assert_eq!(res.status(), 503);
     assert_eq!(inner.calls(), 3);
+    assert_eq!(counter.get(), 3);
 }
 
 #[tokio::test(start_paused = true)]
