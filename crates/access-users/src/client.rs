@@ -240,7 +240,9 @@ impl fmt::Debug for ClientBuilder {
 }
 
 fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
-    let build_error = |e| ConfigError::new(format!("the default HTTP transport could not be built: {e}"));
+    let build_error = |e: cfzt_transport::TransportError| {
+        ConfigError::new(format!("the default HTTP transport could not be built: {e}"))
+    };
     #[cfg(feature = "reqwest")]
     {
         Ok(Arc::new(cfzt_transport::ReqwestTransport::new().map_err(build_error)?))
