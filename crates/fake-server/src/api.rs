@@ -1,0 +1,397 @@
+//! The axum router: the nine operations over the in-memory [`Store`](crate::state::Store).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use cfzt_models::{AccountId, DeleteUserResult, Envelope, ResponseInfo, ResultInfo, SessionNonce, UserId};
+use serde::Serialize;
+
+use crate::codes;
+use crate::server::Shared;
+use crate::state::CreateError;
+
+/// The page size of the users list when `per_page` is absent, and the `per_page` reported
+/// by the single-page lists.
+const DEFAULT_PER_PAGE: u64 = 20;
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    const USERS: &str = "/client/v4/accounts/{account_id}/access/users";
+    const USER: &str = "/client/v4/accounts/{account_id}/access/users/{user_id}";
+    Router::new()
+        .route(USERS, get(list_users).post(create_user))
+        .route(USER, get(get_user).put(update_user).delete(delete_user))
+        .route(&format!("{USER}/active_sessions"), get(list_active_sessions))
+        .route(&format!("{USER}/active_sessions/{{nonce}}"), get(get_active_session))
+        .route(&format!("{USER}/last_seen_identity"), get(get_last_seen_identity))
+        .route(&format!("{USER}/failed_logins"), get(list_failed_logins))
+        .fallback(no_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(shared)
+}
+
+/// A failed call: a status and the `errors` of a Cloudflare failure envelope.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiError {
+    status: StatusCode,
+    errors: Vec<ResponseInfo>,
+}
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, code: i64, message: impl Into<String>) -> ApiError {
+        ApiError { status, errors: vec![ResponseInfo::new(code, message)] }
+    }
+
+    pub(crate) fn with_info(status: StatusCode, info: ResponseInfo) -> ApiError {
+        ApiError { status, errors: vec![info] }
+    }
+
+    fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, codes::INVALID_REQUEST, message)
+    }
+
+    fn bad_field(pointer: &str, message: impl Into<String>) -> ApiError {
+        let info = ResponseInfo::new(codes::INVALID_REQUEST, message).with_pointer(pointer);
+        ApiError::with_info(StatusCode::BAD_REQUEST, info)
+    }
+
+    fn user_not_found() -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, codes::USER_NOT_FOUND, "user not found")
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        json_response(self.status, crate::faults::failure_body(&self.errors))
+    }
+}
+
+pub(crate) fn json_response(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn ok<T: Serialize>(status: StatusCode, envelope: Envelope<T>) -> Response {
+    match serde_json::to_string(&envelope) {
+        Ok(body) => json_response(status, body),
+        Err(e) => {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, codes::INJECTED_FAILURE, e.to_string()).into_response()
+        }
+    }
+}
+
+async fn no_route() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, codes::NO_ROUTE, "No route for that URI")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, codes::METHOD_NOT_ALLOWED, "Method not allowed")
+}
+
+// ---------------------------------------------------------------------------------------
+// Path ids
+// ---------------------------------------------------------------------------------------
+
+/// The path parameters, each validated with the models' id types.
+struct Ids {
+    account: AccountId,
+    user: Option<UserId>,
+    nonce: Option<SessionNonce>,
+}
+
+async fn extract_ids(parts: &mut Parts) -> Result<Ids, ApiError> {
+    let path = parts.uri.path().to_string();
+    let invalid = |detail: String| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            codes::INVALID_IDENTIFIER,
+            format!("Could not route to {path}, perhaps your object identifier is invalid? ({detail})"),
+        )
+    };
+    let Path(params) =
+        Path::<HashMap<String, String>>::from_request_parts(parts, &()).await.map_err(|e| invalid(e.body_text()))?;
+    let get = |name: &str| params.get(name).cloned();
+    let account = AccountId::new(get("account_id").unwrap_or_default()).map_err(|e| invalid(e.to_string()))?;
+    let user = get("user_id").map(UserId::new).transpose().map_err(|e| invalid(e.to_string()))?;
+    let nonce = get("nonce").map(SessionNonce::new).transpose().map_err(|e| invalid(e.to_string()))?;
+    Ok(Ids { account, user, nonce })
+}
+
+/// `{account_id}`.
+struct AccountPath(AccountId);
+/// `{account_id}` and `{user_id}`.
+struct UserPath(AccountId, UserId);
+/// `{account_id}`, `{user_id}` and `{nonce}`.
+struct SessionPath(AccountId, UserId, SessionNonce);
+
+impl<S: Send + Sync> FromRequestParts<S> for AccountPath {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        Ok(AccountPath(extract_ids(parts).await?.account))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for UserPath {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let ids = extract_ids(parts).await?;
+        let user = ids.user.ok_or_else(ApiError::user_not_found)?;
+        Ok(UserPath(ids.account, user))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for SessionPath {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let ids = extract_ids(parts).await?;
+        let user = ids.user.ok_or_else(ApiError::user_not_found)?;
+        let nonce = ids.nonce.ok_or_else(session_not_found)?;
+        Ok(SessionPath(ids.account, user, nonce))
+    }
+}
+
+fn session_not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, codes::SESSION_NOT_FOUND, "session not found")
+}
+
+// ---------------------------------------------------------------------------------------
+// Bodies
+// ---------------------------------------------------------------------------------------
+
+fn json_object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request("request body is required: a JSON object"));
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(map)) => Ok(map),
+        Ok(_) => Err(ApiError::bad_request("request body must be a JSON object")),
+        Err(e) => Err(ApiError::bad_request(format!("request body is not valid JSON: {e}"))),
+    }
+}
+
+/// A required string field.
+fn required_string(body: &serde_json::Map<String, serde_json::Value>, field: &str) -> Result<String, ApiError> {
+    match body.get(field) {
+        None | Some(serde_json::Value::Null) => {
+            Err(ApiError::bad_field(&format!("/{field}"), format!("{field} is required")))
+        }
+        Some(serde_json::Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(ApiError::bad_field(&format!("/{field}"), format!("{field} must be a string"))),
+    }
+}
+
+/// Whether `email` looks like an address: `local@domain`, no whitespace.
+pub(crate) fn is_valid_email(email: &str) -> bool {
+    if email.chars().any(char::is_whitespace) || email.len() > 320 {
+        return false;
+    }
+    matches!(email.split_once('@'), Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !domain.contains('@'))
+}
+
+fn required_email(body: &serde_json::Map<String, serde_json::Value>) -> Result<String, ApiError> {
+    let email = required_string(body, "email")?;
+    if is_valid_email(&email) {
+        Ok(email)
+    } else {
+        Err(ApiError::bad_field("/email", "email must be a valid email address"))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Handlers
+// ---------------------------------------------------------------------------------------
+
+async fn create_user(
+    State(shared): State<Arc<Shared>>,
+    AccountPath(account): AccountPath,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let body = json_object(&body)?;
+    let email = required_email(&body)?;
+    let name = match body.get("name") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(_) => return Err(ApiError::bad_field("/name", "name must be a string")),
+    };
+    let created = shared.store().create(account.as_str(), &email, name);
+    match created {
+        Ok(user) => Ok(ok(StatusCode::CREATED, Envelope::success(user))),
+        Err(CreateError::EmailTaken) => Err(ApiError::with_info(
+            StatusCode::CONFLICT,
+            ResponseInfo::new(codes::EMAIL_TAKEN, "a user with this email already exists").with_pointer("/email"),
+        )),
+    }
+}
+
+/// Parses a positive integer query parameter.
+fn positive(name: &str, value: Option<&str>, default: u64) -> Result<u64, ApiError> {
+    match value {
+        None => Ok(default),
+        Some(v) => match v.trim().parse::<u64>() {
+            Ok(n) if n >= 1 => Ok(n),
+            _ => Err(ApiError::bad_request(format!("{name} must be a positive integer, got {v:?}"))),
+        },
+    }
+}
+
+async fn list_users(
+    State(shared): State<Arc<Shared>>,
+    AccountPath(account): AccountPath,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(pairs) = query.map_err(|e| ApiError::bad_request(format!("invalid query string: {}", e.body_text())))?;
+    let param = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let filter = |name: &str| param(name).filter(|v| !v.is_empty());
+    let page = positive("page", param("page"), 1)?;
+    let per_page = positive("per_page", param("per_page"), DEFAULT_PER_PAGE)?;
+    if shared.strict_per_page && !codes::ALLOWED_PER_PAGE.contains(&per_page) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            codes::PER_PAGE_NOT_ALLOWED,
+            "per_page must be one of 1, 5, 10, 20, 25, 50, 100, 1000",
+        ));
+    }
+    let (email, name) = (filter("email"), filter("name"));
+    let search = filter("search").map(str::to_lowercase);
+
+    let store = shared.store();
+    let all = store.users(account.as_str());
+    let matching: Vec<_> = all
+        .iter()
+        .map(|r| &r.user)
+        .filter(|u| email.is_none_or(|e| u.email.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(e))))
+        .filter(|u| name.is_none_or(|n| u.name.as_deref() == Some(n)))
+        .filter(|u| {
+            search
+                .as_deref()
+                .is_none_or(|s| [&u.name, &u.email].into_iter().flatten().any(|field| field.to_lowercase().contains(s)))
+        })
+        .collect();
+    let filtered = matching.len() as u64;
+    let skip = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+    let take = usize::try_from(per_page).unwrap_or(usize::MAX);
+    let items: Vec<_> = matching.into_iter().skip(skip).take(take).cloned().collect();
+    let info = ResultInfo::new(page, per_page, items.len() as u64, all.len() as u64, filtered.div_ceil(per_page));
+    Ok(ok(StatusCode::OK, Envelope::success(items).with_result_info(info)))
+}
+
+async fn get_user(State(shared): State<Arc<Shared>>, UserPath(account, user): UserPath) -> Result<Response, ApiError> {
+    let store = shared.store();
+    let record = store.find(account.as_str(), user.as_str()).ok_or_else(ApiError::user_not_found)?;
+    Ok(ok(StatusCode::OK, Envelope::success(record.user.clone())))
+}
+
+async fn update_user(
+    State(shared): State<Arc<Shared>>,
+    UserPath(account, user): UserPath,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let mut store = shared.store();
+    let record = store.find_mut(account.as_str(), user.as_str()).ok_or_else(ApiError::user_not_found)?;
+    let body = json_object(&body)?;
+    let email = required_email(&body)?;
+    let name = required_string(&body, "name")?;
+    if name.trim().is_empty() {
+        return Err(ApiError::bad_field("/name", "name must not be empty"));
+    }
+    if !email.eq_ignore_ascii_case(record.email()) {
+        return Err(ApiError::with_info(
+            StatusCode::BAD_REQUEST,
+            ResponseInfo::new(codes::EMAIL_MISMATCH, "email does not match the user's current email")
+                .with_pointer("/email"),
+        ));
+    }
+    record.user.name = Some(name);
+    record.user.updated_at = Some(chrono::Utc::now());
+    Ok(ok(StatusCode::OK, Envelope::success(record.user.clone())))
+}
+
+async fn delete_user(
+    State(shared): State<Arc<Shared>>,
+    UserPath(account, user): UserPath,
+) -> Result<Response, ApiError> {
+    let removed = shared.store().delete(account.as_str(), user.as_str()).ok_or_else(ApiError::user_not_found)?;
+    let mut result = DeleteUserResult::default();
+    result.id = removed.user.id;
+    Ok(ok(StatusCode::ACCEPTED, Envelope::success(result)))
+}
+
+/// `result_info` of a list that is always one page.
+fn single_page(count: usize) -> ResultInfo {
+    let count = count as u64;
+    ResultInfo::new(1, count.max(DEFAULT_PER_PAGE), count, count, 1)
+}
+
+async fn list_active_sessions(
+    State(shared): State<Arc<Shared>>,
+    UserPath(account, user): UserPath,
+) -> Result<Response, ApiError> {
+    let store = shared.store();
+    let record = store.find(account.as_str(), user.as_str()).ok_or_else(ApiError::user_not_found)?;
+    let items: Vec<_> = record.sessions.iter().map(|s| s.summary.clone()).collect();
+    let info = single_page(items.len());
+    Ok(ok(StatusCode::OK, Envelope::success(items).with_result_info(info)))
+}
+
+async fn get_active_session(
+    State(shared): State<Arc<Shared>>,
+    SessionPath(account, user, nonce): SessionPath,
+) -> Result<Response, ApiError> {
+    let store = shared.store();
+    let record = store.find(account.as_str(), user.as_str()).ok_or_else(ApiError::user_not_found)?;
+    let session = record.sessions.iter().find(|s| s.nonce == nonce.as_str()).ok_or_else(session_not_found)?;
+    Ok(ok(StatusCode::OK, Envelope::success(session.detail.clone())))
+}
+
+async fn get_last_seen_identity(
+    State(shared): State<Arc<Shared>>,
+    UserPath(account, user): UserPath,
+) -> Result<Response, ApiError> {
+    let store = shared.store();
+    let record = store.find(account.as_str(), user.as_str()).ok_or_else(ApiError::user_not_found)?;
+    let identity = record
+        .identity
+        .clone()
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, codes::IDENTITY_NOT_FOUND, "no last seen identity"))?;
+    Ok(ok(StatusCode::OK, Envelope::success(identity)))
+}
+
+async fn list_failed_logins(
+    State(shared): State<Arc<Shared>>,
+    UserPath(account, user): UserPath,
+) -> Result<Response, ApiError> {
+    let store = shared.store();
+    let record = store.find(account.as_str(), user.as_str()).ok_or_else(ApiError::user_not_found)?;
+    let items = record.failed_logins.clone();
+    let info = single_page(items.len());
+    Ok(ok(StatusCode::OK, Envelope::success(items).with_result_info(info)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_check_table() {
+        let cases = [
+            ("jdoe@example.com", true),
+            ("a@b", true),
+            ("", false),
+            ("jdoe", false),
+            ("@example.com", false),
+            ("jdoe@", false),
+            ("a@b@c", false),
+            (" jdoe@example.com", false),
+            ("j doe@example.com", false),
+        ];
+        for (email, want) in cases {
+            assert_eq!(is_valid_email(email), want, "{email:?}");
+        }
+    }
+}

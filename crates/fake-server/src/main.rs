@@ -1,0 +1,180 @@
+//! `cfzt-fake-server`: serves the in-memory Access Users fake until Ctrl-C.
+//!
+//! ```text
+//! cfzt-fake-server [--port 8787] [--host 127.0.0.1] [--empty] [--token TOKEN] [--strict-per-page]
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
+
+use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer};
+
+const USAGE: &str = "\
+usage: cfzt-fake-server [--port PORT] [--host ADDR] [--empty] [--token TOKEN] [--strict-per-page]
+
+Serves a stateful, in-memory fake of Cloudflare's Access Users API until Ctrl-C.
+
+  --port PORT         port to listen on (default 8787; 0 picks a free port)
+  --host ADDR         IP address to bind (default 127.0.0.1)
+  --empty             start without the demo data
+  --token TOKEN       accept only `Authorization: Bearer TOKEN` (others get 403)
+  --strict-per-page   refuse per_page values outside 1,5,10,20,25,50,100,1000 (code 12091)
+  -h, --help          print this help";
+
+/// The parsed command line.
+#[derive(Debug, PartialEq)]
+struct Options {
+    addr: SocketAddr,
+    empty: bool,
+    token: Option<String>,
+    strict_per_page: bool,
+}
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq)]
+enum Command {
+    Serve(Options),
+    Help,
+}
+
+fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
+    let mut host = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    let mut port: u16 = 8787;
+    let mut empty = false;
+    let mut token = None;
+    let mut strict_per_page = false;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        // Accept both `--flag value` and `--flag=value`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--port" => {
+                let v = value("--port")?;
+                port = v.parse().map_err(|_| format!("--port: {v:?} is not a port number (0-65535)"))?;
+            }
+            "--host" => {
+                let v = value("--host")?;
+                host = v.parse().map_err(|_| format!("--host: {v:?} is not an IP address"))?;
+            }
+            "--token" => {
+                let v = value("--token")?;
+                if v.trim().is_empty() || v.contains(char::is_whitespace) {
+                    return Err("--token: the token must be non-empty and without spaces".into());
+                }
+                token = Some(v);
+            }
+            "--empty" | "--strict-per-page" if inline.is_some() => return Err(format!("{flag} takes no value")),
+            "--empty" => empty = true,
+            "--strict-per-page" => strict_per_page = true,
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok(Command::Serve(Options { addr: SocketAddr::new(host, port), empty, token, strict_per_page }))
+}
+
+fn main() -> ExitCode {
+    let options = match parse_args(std::env::args().skip(1)) {
+        Ok(Command::Serve(options)) => options,
+        Ok(Command::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("cfzt-fake-server: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cfzt-fake-server: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(serve(options))
+}
+
+async fn serve(options: Options) -> ExitCode {
+    let mut builder = FakeServer::builder().bind(options.addr).strict_per_page(options.strict_per_page);
+    if options.empty {
+        builder = builder.empty();
+    }
+    if let Some(token) = &options.token {
+        builder = builder.require_token(token.clone());
+    }
+    let server = match builder.start().await {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("cfzt-fake-server: cannot listen on {}: {e}", options.addr);
+            return ExitCode::FAILURE;
+        }
+    };
+    let token = options.token.as_deref().unwrap_or("any-token");
+    println!("listening on {}", server.base_url());
+    println!(
+        "{}",
+        if options.empty { "starting empty (no demo data)" } else { "demo data loaded: 5 users in the demo account" }
+    );
+    println!("try:");
+    println!(
+        "  curl -s -H 'Authorization: Bearer {token}' '{}/accounts/{DEMO_ACCOUNT_ID}/access/users'",
+        server.base_url()
+    );
+    println!("press Ctrl-C to stop");
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("cfzt-fake-server: cannot wait for Ctrl-C: {e}");
+    }
+    server.shutdown().await;
+    println!("stopped");
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Command, String> {
+        parse_args(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn defaults_and_flags() {
+        let Ok(Command::Serve(o)) = parse(&[]) else { panic!() };
+        assert_eq!(o.addr, "127.0.0.1:8787".parse().unwrap());
+        assert!(!o.empty && !o.strict_per_page && o.token.is_none());
+        let Ok(Command::Serve(o)) =
+            parse(&["--port", "0", "--host", "::1", "--empty", "--token=abc", "--strict-per-page"])
+        else {
+            panic!()
+        };
+        assert_eq!(o.addr, "[::1]:0".parse().unwrap());
+        assert!(o.empty && o.strict_per_page);
+        assert_eq!(o.token.as_deref(), Some("abc"));
+        assert_eq!(parse(&["--help"]), Ok(Command::Help));
+    }
+
+    #[test]
+    fn bad_arguments_are_errors() {
+        for args in [
+            &["--port"][..],
+            &["--port", "x"],
+            &["--port", "70000"],
+            &["--host", "localhost:1"],
+            &["--token", ""],
+            &["--empty=yes"],
+            &["--verbose"],
+            &["serve"],
+        ] {
+            assert!(parse(args).is_err(), "{args:?}");
+        }
+    }
+}
