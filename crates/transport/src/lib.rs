@@ -1,37 +1,4 @@
-//! One async HTTP transport trait, with reqwest and hyper backends and a mockall mock.
-//!
-//! Pick this crate when you want to choose or write the HTTP client under a `cfzt` client,
-//! or need an object-safe async HTTP abstraction over the [`http`] and [`bytes`] types that
-//! no backend's types leak through. It knows nothing of Cloudflare.
-//!
-//! - [`HttpTransport`]: send one buffered [`Request`], get one buffered [`Response`].
-//! - [`TransportError`]: what failed, and whether the request may have reached the server.
-//! - `ReqwestTransport` (feature `reqwest`, default) and `HyperTransport` (feature `hyper`):
-//!   pooled connections, rustls, a cap on the response body, no redirects followed.
-//! - [`RetryTransport`]: timeouts, retries with backoff, `Retry-After`, a shared
-//!   [`RetryBudget`], around any transport, yours included.
-//! - `MockHttpTransport` (feature `mock`): a [mockall](https://docs.rs/mockall) mock.
-//!
-//! | feature | default | what it adds |
-//! | --- | --- | --- |
-//! | `reqwest` | yes | `ReqwestTransport`, over a caller's own `reqwest::Client` if wanted |
-//! | `hyper` | no | `HyperTransport`, hyper 1 with hyper-util's pooled client |
-//! | `mock` | no | `MockHttpTransport` |
-//!
-//! Write your own transport by implementing one method:
-//!
-//! ```
-//! use cfzt_transport::{async_trait, HttpTransport, Request, Response, TransportError};
-//!
-//! struct Teapot;
-//!
-//! #[async_trait]
-//! impl HttpTransport for Teapot {
-//!     async fn send(&self, _request: Request) -> Result<Response, TransportError> {
-//!         Ok(http::Response::builder().status(418).body(bytes::Bytes::new()).unwrap())
-//!     }
-//! }
-//! ```
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
