@@ -1,11 +1,9 @@
 //! The hyper backend.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
@@ -15,15 +13,17 @@ use crate::{DEFAULT_MAX_RESPONSE_BODY, HttpTransport, Request, Response, Transpo
 
 /// An [`HttpTransport`] over hyper 1 and hyper-util's pooled client.
 ///
-/// TLS is rustls (aws-lc-rs) with the platform's certificate verifier; plain `http` is
-/// allowed for loopback test servers. Connections are pooled, the connect timeout is 5 s,
+/// TLS is rustls (aws-lc-rs) with the platform's certificate verifier (feature `rustls`), or
+/// the platform's native TLS library (feature `native-tls`, which wins when both are on);
+/// without either, only plain `http` works. Plain `http` is always allowed, for loopback
+/// test servers. Connections are pooled, the connect timeout is 5 s,
 /// redirects are never followed (hyper does not follow them), and the response body is
 /// capped.
 ///
 /// Cloning is cheap and shares the connection pool.
 #[derive(Debug, Clone)]
 pub struct HyperTransport {
-    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: Client<Connector, Full<Bytes>>,
     max_response_body: usize,
 }
 
@@ -38,13 +38,7 @@ impl HyperTransport {
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_connect_timeout(Some(Duration::from_secs(5)));
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let https = HttpsConnectorBuilder::new()
-            .with_provider_and_platform_verifier(provider)
-            .map_err(|e| TransportError::Build { source: Box::new(e) })?
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
+        let https = connector(http)?;
         let client = Client::builder(TokioExecutor::new()).build(https);
         Ok(Self { client, max_response_body: DEFAULT_MAX_RESPONSE_BODY })
     }
@@ -75,6 +69,37 @@ impl HttpTransport for HyperTransport {
         }
         Ok(http::Response::from_parts(parts, body.finish()))
     }
+}
+
+#[cfg(feature = "native-tls")]
+type Connector = hyper_tls::HttpsConnector<HttpConnector>;
+
+#[cfg(feature = "native-tls")]
+fn connector(http: HttpConnector) -> Result<Connector, TransportError> {
+    let tls = native_tls::TlsConnector::new().map_err(|e| TransportError::Build { source: Box::new(e) })?;
+    Ok(hyper_tls::HttpsConnector::from((http, tls.into())))
+}
+
+#[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+
+#[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+fn connector(http: HttpConnector) -> Result<Connector, TransportError> {
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    Ok(hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_platform_verifier(provider)
+        .map_err(|e| TransportError::Build { source: Box::new(e) })?
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http))
+}
+
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+type Connector = HttpConnector;
+
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+fn connector(http: HttpConnector) -> Result<Connector, TransportError> {
+    Ok(http)
 }
 
 fn map_client_error(error: hyper_util::client::legacy::Error) -> TransportError {
