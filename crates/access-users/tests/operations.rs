@@ -5,7 +5,7 @@ use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use cfzt_access_users::cfzt_models::Envelope;
+use cfzt_access_users::cfzt_models::{Envelope, examples};
 use cfzt_access_users::{
     AccountId, ApiRequest, Client, CreateUserParams, Credentials, Error, MockHttpTransport, SessionNonce,
     UpdateUserParams, UserId, Users,
@@ -17,59 +17,33 @@ const A: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 const U: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
 const TOKEN: &str = "Sn3lZJTBX6kkg7OdcBUAxOO963GEIyGQqnFTOFYY";
 
-const USER: &str = r#"{"success":true,"errors":[],"messages":[],
- "result":{"id":"f174e90a-fafe-4643-bbbc-4a0ed4fc8415","access_seat":false,"active_device_count":2,
-           "created_at":"2014-01-01T05:20:00.12345Z","email":"jdoe@example.com","gateway_seat":false,
-           "last_successful_login":"2020-07-01T05:20:00Z","name":"Jane Doe","seat_uid":"seat_uid",
-           "uid":"uid","updated_at":"2014-01-01T05:20:00.12345Z"}}"#;
-const CREATED: &str = r#"{"success":true,"errors":[],"messages":[],
- "result":{"id":"f174e90a-fafe-4643-bbbc-4a0ed4fc8415","access_seat":false,"active_device_count":0,
-           "created_at":"2024-05-01T12:00:00Z","email":"jdoe@example.com","gateway_seat":false,
-           "name":"Jane Doe","uid":"uid","updated_at":"2024-05-01T12:00:00Z"}}"#;
-const UPDATED: &str = r#"{"success":true,"errors":[],"messages":[],
- "result":{"id":"f174e90a-fafe-4643-bbbc-4a0ed4fc8415","email":"jdoe@example.com","name":"Jane Q. Doe",
-           "access_seat":false,"active_device_count":2,"gateway_seat":false,"seat_uid":"seat_uid","uid":"uid",
-           "created_at":"2014-01-01T05:20:00.12345Z","last_successful_login":"2020-07-01T05:20:00Z",
-           "updated_at":"2024-05-02T09:30:00Z"}}"#;
-const LIST: &str = r#"{"success":true,"errors":[],"messages":[],
- "result":[{"id":"f174e90a-fafe-4643-bbbc-4a0ed4fc8415","access_seat":false,"active_device_count":2,
-            "created_at":"2014-01-01T05:20:00.12345Z","email":"jdoe@example.com","gateway_seat":false,
-            "last_successful_login":"2020-07-01T05:20:00Z","name":"Jane Doe","seat_uid":"seat_uid",
-            "uid":"uid","updated_at":"2014-01-01T05:20:00.12345Z"}],
- "result_info":{"page":1,"per_page":50,"count":1,"total_count":1,"total_pages":1}}"#;
-const DELETED: &str = r#"{"success":true,"errors":[],"messages":[],"result":{}}"#;
-const SESSIONS: &str = r#"{"success":true,"errors":[],"messages":[],
- "result":[{"expiration":1694813506,"name":"name",
-            "metadata":{"apps":{"cc2a8145-0128-4429-87f3-872c4d380c4e":{"hostname":"test.example.com","name":"app name",
-                         "type":"self_hosted","uid":"cc2a8145-0128-4429-87f3-872c4d380c4e"}},
-                        "expires":1694813506,"iat":1694791905,"nonce":"X1aXj1lFVcqqyoXF","ttl":21600}}],
- "result_info":{"page":1,"per_page":20,"count":1,"total_count":1,"total_pages":1}}"#;
-const SESSION: &str = r#"{"success":true,"errors":[],"messages":[],
- "result":{"account_id":"1234567890","auth_status":"NONE","common_name":"","device_id":"",
-           "device_sessions":{"device-1":{"last_authenticated":1638832687}},
-           "devicePosture":{"rule-1":{"id":"rule-1","check":{"exists":true,"path":"/usr/bin/example"},"data":{},
-                            "description":"Example posture rule","error":"","rule_name":"Example rule",
-                            "success":true,"timestamp":"2023-09-15T15:31:45Z","type":"file"}},
-           "email":"test@cloudflare.com","geo":{"country":"US"},"iat":1694791905,
-           "idp":{"id":"2b6a3c1d-0000-4000-8000-000000000001","type":"onetimepin"},"ip":"127.0.0.0",
-           "is_gateway":false,"is_warp":false,"isActive":true,
-           "mtls_auth":{"auth_status":"NONE","cert_issuer_dn":"","cert_issuer_ski":"","cert_presented":false,"cert_serial":""},
-           "service_token_id":"","service_token_status":false,
-           "user_uuid":"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4","version":2}}"#;
-const IDENTITY: &str = r#"{"success":true,"errors":[],"messages":[],
- "result":{"account_id":"1234567890","auth_status":"NONE","common_name":"","device_id":"",
-           "device_sessions":{"device-1":{"last_authenticated":1638832687}},"devicePosture":{},
-           "email":"test@cloudflare.com","geo":{"country":"US"},"iat":1694791905,
-           "idp":{"id":"2b6a3c1d-0000-4000-8000-000000000001","type":"onetimepin"},"ip":"127.0.0.0",
-           "is_gateway":false,"is_warp":false,"mtls_auth":{"auth_status":"NONE","cert_presented":false},
-           "service_token_id":"","service_token_status":false,
-           "user_uuid":"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4","version":2}}"#;
-const FAILED: &str = r#"{"success":true,"errors":[],"messages":[],
- "result":[{"expiration":0,
-            "metadata":{"app_name":"Test App","aud":"39691c1480a2352a18ece567debc2b32552686cbd38eec0887aa18d5d3f00c04",
-                        "datetime":"2022-02-02T21:54:34.914Z","ray_id":"6d76a8a42ead4133",
-                        "user_email":"test@cloudflare.com","user_uuid":"57171132-e453-4ee8-b2a5-8cbaad333207"}}],
- "result_info":{"page":1,"per_page":20,"count":1,"total_count":1,"total_pages":1}}"#;
+fn user() -> String {
+    examples::envelope(examples::USER)
+}
+fn created() -> String {
+    examples::envelope(examples::CREATED_USER)
+}
+fn updated() -> String {
+    examples::envelope(examples::UPDATED_USER)
+}
+fn list() -> String {
+    examples::list_envelope(&[examples::USER], 50)
+}
+fn deleted() -> String {
+    examples::envelope(examples::DELETED_USER)
+}
+fn sessions() -> String {
+    examples::list_envelope(&[examples::ACTIVE_SESSION], 20)
+}
+fn session() -> String {
+    examples::envelope(examples::ACTIVE_SESSION_DETAIL)
+}
+fn identity() -> String {
+    examples::envelope(examples::IDENTITY)
+}
+fn failed() -> String {
+    examples::list_envelope(&[examples::FAILED_LOGIN], 20)
+}
 
 /// The requests a mock transport received.
 type Seen = Arc<Mutex<Vec<http::Request<Bytes>>>>;
@@ -84,13 +58,19 @@ fn response(status: u16, content_type: &str, body: &str) -> http::Response<Bytes
 }
 
 /// A client whose transport records each request and answers `status` with `body`.
-fn mocked(credentials: Credentials, status: u16, content_type: &'static str, body: &'static str) -> (Client, Seen) {
+fn mocked(
+    credentials: Credentials,
+    status: u16,
+    content_type: &'static str,
+    body: impl Into<String>,
+) -> (Client, Seen) {
+    let body: String = body.into();
     let seen: Seen = Arc::default();
     let mut mock = MockHttpTransport::new();
     let log = seen.clone();
     mock.expect_send().returning(move |req| {
         log.lock().unwrap().push(req);
-        Ok(response(status, content_type, body))
+        Ok(response(status, content_type, &body))
     });
     // Retries have their own tests in cfzt-transport; here one response is one call.
     let client = Client::builder()
@@ -125,7 +105,7 @@ fn documented_result<T: DeserializeOwned>(fixture: &str) -> T {
 /// and the decoded result.
 async fn check<T>(
     status: u16,
-    fixture: &'static str,
+    fixture: &str,
     op: impl FnOnce(&Users) -> ApiRequest<T>,
     method: &str,
     url: &str,
@@ -164,7 +144,7 @@ async fn create_user() {
     let params = CreateUserParams::new("jdoe@example.com").name("Jane Doe");
     check(
         201,
-        CREATED,
+        &created(),
         |u| u.create(params),
         "POST",
         USERS_URL,
@@ -172,12 +152,12 @@ async fn create_user() {
     )
     .await;
     let params = CreateUserParams::new("jdoe@example.com");
-    check(201, CREATED, |u| u.create(params), "POST", USERS_URL, Some(r#"{"email":"jdoe@example.com"}"#)).await;
+    check(201, &created(), |u| u.create(params), "POST", USERS_URL, Some(r#"{"email":"jdoe@example.com"}"#)).await;
 }
 
 #[tokio::test]
 async fn get_user() {
-    check(200, USER, |u| u.get(&user_id()), "GET", &format!("{USERS_URL}/{U}"), None).await;
+    check(200, &user(), |u| u.get(&user_id()), "GET", &format!("{USERS_URL}/{U}"), None).await;
 }
 
 #[tokio::test]
@@ -186,7 +166,7 @@ async fn update_user() {
     let url = format!("{USERS_URL}/{U}");
     check(
         200,
-        UPDATED,
+        &updated(),
         |u| u.update(&user_id(), params),
         "PUT",
         &url,
@@ -197,37 +177,37 @@ async fn update_user() {
 
 #[tokio::test]
 async fn delete_user() {
-    check(202, DELETED, |u| u.delete(&user_id()), "DELETE", &format!("{USERS_URL}/{U}"), None).await;
+    check(202, &deleted(), |u| u.delete(&user_id()), "DELETE", &format!("{USERS_URL}/{U}"), None).await;
 }
 
 #[tokio::test]
 async fn list_active_sessions() {
     let url = format!("{USERS_URL}/{U}/active_sessions");
-    check(200, SESSIONS, |u| u.active_sessions(&user_id()).list(), "GET", &url, None).await;
+    check(200, &sessions(), |u| u.active_sessions(&user_id()).list(), "GET", &url, None).await;
 }
 
 #[tokio::test]
 async fn get_active_session() {
     let nonce: SessionNonce = "X1aXj1lFVcqqyoXF".parse().unwrap();
     let url = format!("{USERS_URL}/{U}/active_sessions/X1aXj1lFVcqqyoXF");
-    check(200, SESSION, |u| u.active_sessions(&user_id()).get(&nonce), "GET", &url, None).await;
+    check(200, &session(), |u| u.active_sessions(&user_id()).get(&nonce), "GET", &url, None).await;
 }
 
 #[tokio::test]
 async fn get_last_seen_identity() {
     let url = format!("{USERS_URL}/{U}/last_seen_identity");
-    check(200, IDENTITY, |u| u.last_seen_identity(&user_id()), "GET", &url, None).await;
+    check(200, &identity(), |u| u.last_seen_identity(&user_id()), "GET", &url, None).await;
 }
 
 #[tokio::test]
 async fn list_failed_logins() {
     let url = format!("{USERS_URL}/{U}/failed_logins");
-    check(200, FAILED, |u| u.failed_logins(&user_id()), "GET", &url, None).await;
+    check(200, &failed(), |u| u.failed_logins(&user_id()), "GET", &url, None).await;
 }
 
 #[tokio::test]
 async fn list_users_sends_filters_and_pages() {
-    let (client, seen) = mocked(Credentials::api_token(TOKEN), 200, "application/json", LIST);
+    let (client, seen) = mocked(Credentials::api_token(TOKEN), 200, "application/json", list());
     let response = users(&client)
         .list()
         .email("jdoe@example.com")
@@ -238,7 +218,7 @@ async fn list_users_sends_filters_and_pages() {
         .send_with_response()
         .await
         .unwrap();
-    assert_eq!(response.result, documented_result::<Vec<cfzt_access_users::User>>(LIST));
+    assert_eq!(response.result, documented_result::<Vec<cfzt_access_users::User>>(&list()));
     assert_eq!(response.result_info.unwrap().total_pages, Some(1));
     let req = only_request(&seen);
     assert_eq!(req.method(), "GET");
@@ -252,12 +232,12 @@ async fn list_users_sends_filters_and_pages() {
 #[tokio::test]
 async fn list_users_defaults_to_page_one_of_fifty_when_streamed() {
     use futures_util::TryStreamExt;
-    let (client, seen) = mocked(Credentials::api_token(TOKEN), 200, "application/json", LIST);
+    let (client, seen) = mocked(Credentials::api_token(TOKEN), 200, "application/json", list());
     let all: Vec<_> = users(&client).list().items().try_collect().await.unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(only_request(&seen).uri().to_string(), format!("{USERS_URL}?page=1&per_page=50"));
     // Awaited directly, one page without an explicit page number.
-    let (client, seen) = mocked(Credentials::api_token(TOKEN), 200, "application/json", LIST);
+    let (client, seen) = mocked(Credentials::api_token(TOKEN), 200, "application/json", list());
     assert_eq!(users(&client).list().await.unwrap().len(), 1);
     assert_eq!(only_request(&seen).uri().to_string(), format!("{USERS_URL}?per_page=50"));
 }
@@ -265,7 +245,7 @@ async fn list_users_defaults_to_page_one_of_fifty_when_streamed() {
 #[tokio::test]
 async fn global_api_key_sends_exactly_the_two_headers() {
     let creds = Credentials::global_api_key("admin@example.com", "144c9defac04969c7bfad8efaa8ea194");
-    let (client, seen) = mocked(creds, 200, "application/json", USER);
+    let (client, seen) = mocked(creds, 200, "application/json", user());
     users(&client).get(&user_id()).await.unwrap();
     let req = only_request(&seen);
     let h = req.headers();
@@ -284,7 +264,7 @@ async fn base_url_path_is_kept_and_api_version_is_sent_when_pinned() {
                 && req.headers()["api-version"] == "2025-06-01"
         })
         .times(1)
-        .returning(|_| Ok(response(200, "application/json", USER)));
+        .returning(|_| Ok(response(200, "application/json", &user())));
     let client = Client::builder()
         .base_url("http://127.0.0.1:8787/client/v4/")
         .api_token(TOKEN)
@@ -297,7 +277,7 @@ async fn base_url_path_is_kept_and_api_version_is_sent_when_pinned() {
 
 #[tokio::test]
 async fn send_with_response_exposes_status_and_cf_ray() {
-    let (client, _) = mocked(Credentials::api_token(TOKEN), 202, "application/json", DELETED);
+    let (client, _) = mocked(Credentials::api_token(TOKEN), 202, "application/json", deleted());
     let response = users(&client).delete(&user_id()).send_with_response().await.unwrap();
     assert_eq!(response.status, 202);
     assert_eq!(response.cf_ray(), Some("8f0c1d2e3a4b5c6d-SJC"));
@@ -491,7 +471,7 @@ async fn secrets_never_appear_in_debug_or_display() {
 #[tokio::test]
 async fn per_call_options_reach_the_transport() {
     use std::time::Duration;
-    let (client, seen) = mocked(Credentials::api_token(TOKEN), 200, "application/json", USER);
+    let (client, seen) = mocked(Credentials::api_token(TOKEN), 200, "application/json", user());
     users(&client).get(&user_id()).max_retries(4).attempt_timeout(Duration::from_secs(3)).await.unwrap();
     let req = only_request(&seen);
     let want = RequestOptions::new().max_retries(4).attempt_timeout(Duration::from_secs(3));

@@ -7,7 +7,7 @@ use cfzt_fake_server::{
 };
 use cfzt_models::{
     ActiveSession, ActiveSessionDetail, ActiveSessionMetadata, CreateUserParams, DeleteUserResult, Envelope,
-    FailedLogin, Identity, ResultInfo, User,
+    FailedLogin, Identity, ResultInfo, User, examples,
 };
 use common::{Auth, Client, TOKEN, jane_path, users_path};
 use serde_json::json;
@@ -32,60 +32,28 @@ async fn answers_match_the_documented_examples() {
 
     let got = client.get(&jane_path()).await;
     assert_eq!(got.status, 200);
-    let want = r#"{"success":true,"errors":[],"messages":[],
-     "result":{"id":"f174e90a-fafe-4643-bbbc-4a0ed4fc8415","access_seat":false,"active_device_count":2,
-               "created_at":"2014-01-01T05:20:00.12345Z","email":"jdoe@example.com","gateway_seat":false,
-               "last_successful_login":"2020-07-01T05:20:00Z","name":"Jane Doe","seat_uid":"seat_uid",
-               "uid":"uid","updated_at":"2014-01-01T05:20:00.12345Z"}}"#;
-    assert_eq!(got.decode::<Envelope<User>>(), serde_json::from_str::<Envelope<User>>(want).unwrap());
+    let want = examples::envelope(examples::USER);
+    assert_eq!(got.decode::<Envelope<User>>(), serde_json::from_str::<Envelope<User>>(&want).unwrap());
     assert_eq!(got.json()["result"]["created_at"], "2014-01-01T05:20:00.123450Z");
 
     let got = client.get(&format!("{}/active_sessions", jane_path())).await;
-    let want = r#"{"success":true,"errors":[],"messages":[],
-     "result":[{"expiration":1694813506,"name":"name",
-                "metadata":{"apps":{"cc2a8145-0128-4429-87f3-872c4d380c4e":{"hostname":"test.example.com","name":"app name",
-                             "type":"self_hosted","uid":"cc2a8145-0128-4429-87f3-872c4d380c4e"}},
-                            "expires":1694813506,"iat":1694791905,"nonce":"X1aXj1lFVcqqyoXF","ttl":21600}}],
-     "result_info":{"page":1,"per_page":20,"count":1,"total_count":1,"total_pages":1}}"#;
-    assert_eq!(got.json(), serde_json::from_str::<serde_json::Value>(want).unwrap());
+    let want = examples::list_envelope(&[examples::ACTIVE_SESSION], 20);
+    assert_eq!(got.json(), serde_json::from_str::<serde_json::Value>(&want).unwrap());
 
     let got = client.get(&format!("{}/active_sessions/{DEMO_SESSION_NONCE}", jane_path())).await;
-    let want = r#"{"success":true,"errors":[],"messages":[],
-     "result":{"account_id":"1234567890","auth_status":"NONE","common_name":"","device_id":"",
-               "device_sessions":{"device-1":{"last_authenticated":1638832687}},
-               "devicePosture":{"rule-1":{"id":"rule-1","check":{"exists":true,"path":"/usr/bin/example"},"data":{},
-                                "description":"Example posture rule","error":"","rule_name":"Example rule",
-                                "success":true,"timestamp":"2023-09-15T15:31:45Z","type":"file"}},
-               "email":"test@cloudflare.com","geo":{"country":"US"},"iat":1694791905,
-               "idp":{"id":"2b6a3c1d-0000-4000-8000-000000000001","type":"onetimepin"},"ip":"127.0.0.0",
-               "is_gateway":false,"is_warp":false,"isActive":true,
-               "mtls_auth":{"auth_status":"NONE","cert_issuer_dn":"","cert_issuer_ski":"","cert_presented":false,"cert_serial":""},
-               "service_token_id":"","service_token_status":false,
-               "user_uuid":"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4","version":2}}"#;
+    let want = examples::envelope(examples::ACTIVE_SESSION_DETAIL);
     let detail = got.decode::<Envelope<ActiveSessionDetail>>();
-    assert_eq!(detail, serde_json::from_str::<Envelope<ActiveSessionDetail>>(want).unwrap());
+    assert_eq!(detail, serde_json::from_str::<Envelope<ActiveSessionDetail>>(&want).unwrap());
     assert_eq!(got.json()["result"]["isActive"], true);
     assert!(got.json()["result"]["devicePosture"]["rule-1"].is_object());
 
     let got = client.get(&format!("{}/last_seen_identity", jane_path())).await;
-    let want = r#"{"success":true,"errors":[],"messages":[],
-     "result":{"account_id":"1234567890","auth_status":"NONE","common_name":"","device_id":"",
-               "device_sessions":{"device-1":{"last_authenticated":1638832687}},"devicePosture":{},
-               "email":"test@cloudflare.com","geo":{"country":"US"},"iat":1694791905,
-               "idp":{"id":"2b6a3c1d-0000-4000-8000-000000000001","type":"onetimepin"},"ip":"127.0.0.0",
-               "is_gateway":false,"is_warp":false,"mtls_auth":{"auth_status":"NONE","cert_presented":false},
-               "service_token_id":"","service_token_status":false,
-               "user_uuid":"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4","version":2}}"#;
-    assert_eq!(got.decode::<Envelope<Identity>>(), serde_json::from_str::<Envelope<Identity>>(want).unwrap());
+    let want = examples::envelope(examples::IDENTITY);
+    assert_eq!(got.decode::<Envelope<Identity>>(), serde_json::from_str::<Envelope<Identity>>(&want).unwrap());
 
     let got = client.get(&format!("{}/failed_logins", jane_path())).await;
-    let want = r#"{"success":true,"errors":[],"messages":[],
-     "result":[{"expiration":0,
-                "metadata":{"app_name":"Test App","aud":"39691c1480a2352a18ece567debc2b32552686cbd38eec0887aa18d5d3f00c04",
-                            "datetime":"2022-02-02T21:54:34.914Z","ray_id":"6d76a8a42ead4133",
-                            "user_email":"test@cloudflare.com","user_uuid":"57171132-e453-4ee8-b2a5-8cbaad333207"}}],
-     "result_info":{"page":1,"per_page":20,"count":1,"total_count":1,"total_pages":1}}"#;
-    assert_eq!(got.json(), serde_json::from_str::<serde_json::Value>(want).unwrap());
+    let want = examples::list_envelope(&[examples::FAILED_LOGIN], 20);
+    assert_eq!(got.json(), serde_json::from_str::<serde_json::Value>(&want).unwrap());
     let decoded = got.decode::<Envelope<Vec<FailedLogin>>>();
     assert_eq!(decoded.result_info, Some(ResultInfo::new(1, 20, 1, 1, 1)));
 }

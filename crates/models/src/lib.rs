@@ -4,6 +4,7 @@
 
 mod de;
 mod envelope;
+pub mod examples;
 mod ids;
 mod session;
 mod user;

@@ -245,17 +245,7 @@ mod tests {
 
     #[test]
     fn decodes_the_documented_active_session_detail() {
-        let json = r#"{"account_id":"1234567890","auth_status":"NONE","common_name":"","device_id":"",
-           "device_sessions":{"device-1":{"last_authenticated":1638832687}},
-           "devicePosture":{"rule-1":{"id":"rule-1","check":{"exists":true,"path":"/usr/bin/example"},"data":{},
-                            "description":"Example posture rule","error":"","rule_name":"Example rule",
-                            "success":true,"timestamp":"2023-09-15T15:31:45Z","type":"file"}},
-           "email":"test@cloudflare.com","geo":{"country":"US"},"iat":1694791905,
-           "idp":{"id":"2b6a3c1d-0000-4000-8000-000000000001","type":"onetimepin"},"ip":"127.0.0.0",
-           "is_gateway":false,"is_warp":false,"isActive":true,
-           "mtls_auth":{"auth_status":"NONE","cert_issuer_dn":"","cert_issuer_ski":"","cert_presented":false,"cert_serial":""},
-           "service_token_id":"","service_token_status":false,
-           "user_uuid":"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4","version":2}"#;
+        let json = crate::examples::ACTIVE_SESSION_DETAIL;
         let s: ActiveSessionDetail = serde_json::from_str(json).unwrap();
         assert_eq!(s.is_active, Some(true));
         let id = &s.identity;
@@ -276,10 +266,7 @@ mod tests {
 
     #[test]
     fn decodes_the_documented_active_session() {
-        let json = r#"{"expiration":1694813506,"name":"CF_Authorization",
-            "metadata":{"apps":{"cc2a8145-0128-4429-87f3-872c4d380c4e":{"hostname":"test.example.com","name":"app name",
-            "type":"self_hosted","uid":"cc2a8145-0128-4429-87f3-872c4d380c4e"}},
-            "expires":1694813506,"iat":1694791905,"nonce":"X1aXj1lFVcqqyoXF","ttl":21600}}"#;
+        let json = crate::examples::ACTIVE_SESSION;
         let s: ActiveSession = serde_json::from_str(json).unwrap();
         let meta = s.metadata.unwrap();
         assert_eq!(meta.nonce.as_deref(), Some("X1aXj1lFVcqqyoXF"));
