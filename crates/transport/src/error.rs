@@ -21,10 +21,10 @@ pub enum TransportError {
         source: BoxError,
     },
     /// The attempt did not finish in time.
-    #[error("the request timed out after {elapsed:?}")]
+    #[error("the request timed out{}", elapsed.map(|d| format!(" after {d:?}")).unwrap_or_default())]
     Timeout {
-        /// How long the attempt ran.
-        elapsed: Duration,
+        /// How long the attempt ran, when the layer that timed it knows.
+        elapsed: Option<Duration>,
         /// Whether the request may have reached the server.
         maybe_sent: bool,
     },

@@ -78,7 +78,7 @@ fn map_error(error: reqwest::Error) -> TransportError {
     if error.is_connect() {
         TransportError::Connect { source: Box::new(error) }
     } else if error.is_timeout() {
-        TransportError::Timeout { elapsed: Duration::ZERO, maybe_sent: true }
+        TransportError::Timeout { elapsed: None, maybe_sent: true }
     } else if error.is_builder() {
         TransportError::InvalidRequest { source: Box::new(error) }
     } else if error.is_request() || error.is_body() || error.is_decode() {

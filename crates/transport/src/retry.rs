@@ -438,7 +438,7 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
             let attempt = match timeout {
                 Some(t) => match tokio::time::timeout(t, send).await {
                     Ok(result) => result,
-                    Err(_) => Err(TransportError::Timeout { elapsed: t, maybe_sent: true }),
+                    Err(_) => Err(TransportError::Timeout { elapsed: Some(t), maybe_sent: true }),
                 },
                 None => send.await,
             };
