@@ -126,7 +126,7 @@ impl ListUsers {
         struct State {
             list: ListUsers,
             next: u64,
-            previous: Option<Vec<User>>,
+            previous: Option<PageMark>,
             done: bool,
         }
         let next = self.query.page.unwrap_or(1);
@@ -140,12 +140,13 @@ impl ListUsers {
             if response.result.is_empty() {
                 return Ok(None);
             }
-            if state.previous.as_ref() == Some(&response.result) {
+            let mark = PageMark::of(&response.result);
+            if state.previous.as_ref() == Some(&mark) {
                 return Err(Error::Pagination(PaginationError { page }));
             }
             state.done = response.result_info.and_then(|info| info.total_pages).is_some_and(|total| page >= total);
             state.next = page.saturating_add(1);
-            state.previous = (!state.done).then(|| response.result.clone());
+            state.previous = Some(mark);
             Ok(Some((response, state)))
         })
         .boxed()
@@ -165,6 +166,21 @@ impl ListUsers {
     /// ```
     pub fn items(self) -> BoxStream<'static, Result<User, Error>> {
         self.pages().map_ok(|page| stream::iter(page.result.into_iter().map(Ok))).try_flatten().boxed()
+    }
+}
+
+/// What identifies a page for the repeat guard: its length and its first and last users.
+/// Cheaper than keeping the whole page, and a server that ignores `page` repeats all three.
+#[derive(PartialEq)]
+struct PageMark {
+    len: usize,
+    first: Option<User>,
+    last: Option<User>,
+}
+
+impl PageMark {
+    fn of(page: &[User]) -> Self {
+        Self { len: page.len(), first: page.first().cloned(), last: page.last().cloned() }
     }
 }
 
