@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use cfzt_models::AccountId;
 use cfzt_transport::{HttpTransport, RetryBudget, RetryPolicy, RetryTransport};
-use http::header::{ACCEPT, HeaderName, USER_AGENT};
+use http::header::{ACCEPT, CONTENT_TYPE, HeaderName, USER_AGENT};
 use http::{HeaderMap, HeaderValue};
 
 use crate::error::{ConfigError, Error};
@@ -45,6 +45,8 @@ pub(crate) struct Inner {
     pub(crate) base_url: String,
     /// Accept, User-Agent, the credentials and the optional api-version, built once.
     pub(crate) headers: HeaderMap,
+    /// The same headers and `Content-Type: application/json`, for calls with a body.
+    pub(crate) json_headers: HeaderMap,
     pub(crate) transport: Arc<dyn HttpTransport>,
     scheme: &'static str,
 }
@@ -223,7 +225,9 @@ impl ClientBuilder {
             Credentials::ApiToken(_) => "api token",
             Credentials::GlobalApiKey { .. } => "global api key",
         };
-        Ok(Client { inner: Arc::new(Inner { base_url, headers, transport, scheme }) })
+        let mut json_headers = headers.clone();
+        json_headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Ok(Client { inner: Arc::new(Inner { base_url, headers, json_headers, transport, scheme }) })
     }
 }
 

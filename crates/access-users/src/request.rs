@@ -10,8 +10,8 @@ use cfzt_transport::{AttemptCounter, RequestOptions};
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize as _, Serialize};
 use tracing::Instrument;
 
 use crate::Client;
@@ -163,7 +163,10 @@ impl Client {
             })?;
             let span = tracing::Span::current();
             span.record("status", response.status().as_u16());
-            if let Some(ray) = header_str(response.headers(), "cf-ray") {
+            // Looking the header up costs more than recording into a span nobody listens to.
+            if !span.is_disabled()
+                && let Some(ray) = header_str(response.headers(), "cf-ray")
+            {
                 span.record("cf_ray", ray);
             }
             decode(endpoint, response).map_err(|mut e| {
@@ -186,13 +189,11 @@ impl Client {
         *request.method_mut() = call.endpoint.method.clone();
         *request.uri_mut() = http::Uri::try_from(uri)
             .map_err(|e| cfzt_models::ValidationError::new("path", format!("does not form a valid URI: {e}")))?;
-        let headers = request.headers_mut();
-        headers.clone_from(&inner.headers);
+        // The fixed headers, with `Content-Type: application/json` when there is a body.
+        let headers = if request.body().is_empty() { &inner.headers } else { &inner.json_headers };
+        request.headers_mut().clone_from(headers);
         if !call.options.is_empty() {
             request.extensions_mut().insert(call.options);
-        }
-        if !request.body().is_empty() {
-            request.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
         Ok(request)
     }
@@ -227,12 +228,7 @@ where
         let ct = String::from_utf8_lossy(ct.as_bytes()).into_owned();
         return Err(decode_error(".", format!("expected a JSON body, got content type {ct:?}")));
     }
-    let mut de = serde_json::Deserializer::from_slice(&body);
-    let envelope: Envelope<T> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        decode_error(&path, e.into_inner().to_string())
-    })?;
-    de.end().map_err(|e| decode_error(".", e.to_string()))?;
+    let envelope: Envelope<T> = parse_envelope(&body).map_err(|(path, reason)| decode_error(&path, reason))?;
     if envelope.success == Some(false) {
         return Err(api_error(endpoint, status, parts.headers, &body, envelope.errors, envelope.messages));
     }
@@ -250,10 +246,33 @@ where
     })
 }
 
+/// Reads the envelope from a whole body, or says where (the JSON path, `.` for the body as
+/// a whole) and why it could not be read.
+///
+/// Tracking the path costs an allocation per object key, so the body is first read without
+/// it; only when that fails is it read again with `serde_path_to_error`, which reports the
+/// same error with the path to it.
+fn parse_envelope<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, (String, String)> {
+    let end = |mut de: serde_json::Deserializer<_>| de.end().map_err(|e| (".".to_string(), e.to_string()));
+    let mut de = serde_json::Deserializer::from_slice(body);
+    if let Ok(envelope) = Envelope::<T>::deserialize(&mut de) {
+        end(de)?;
+        return Ok(envelope);
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let envelope = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        (path, e.into_inner().to_string())
+    })?;
+    end(de)?;
+    Ok(envelope)
+}
+
 fn is_json(content_type: &HeaderValue) -> bool {
-    let ct = content_type.to_str().unwrap_or("").trim().to_ascii_lowercase();
-    let essence = ct.split(';').next().unwrap_or("").trim();
-    essence == "application/json" || essence.ends_with("+json")
+    // `to_str` accepts visible ASCII only, so byte offsets are character offsets.
+    let essence = content_type.to_str().unwrap_or("").split(';').next().unwrap_or("").trim();
+    let suffix = essence.len().checked_sub(5).map_or("", |start| &essence[start..]);
+    essence.eq_ignore_ascii_case("application/json") || suffix.eq_ignore_ascii_case("+json")
 }
 
 /// Builds the API error for a failed response, reading Cloudflare's `errors[]` leniently.
@@ -446,6 +465,12 @@ mod tests {
             ("application/problem+json", true),
             ("text/html", false),
             ("text/plain", false),
+            (" Application/Problem+JSON ; charset=utf-8", true),
+            ("\tapplication/json\t", true),
+            ("+json", true),
+            ("json", false),
+            ("application/jsonx", false),
+            ("", false),
         ] {
             assert_eq!(is_json(&HeaderValue::from_static(ct)), want, "{ct}");
         }
@@ -490,7 +515,46 @@ mod tests {
             ]
         }
 
+        /// How the envelope was read before the fast path: always tracking the JSON path.
+        fn tracked<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, (String, String)> {
+            let mut de = serde_json::Deserializer::from_slice(body);
+            let envelope = serde_path_to_error::deserialize(&mut de)
+                .map_err(|e| (e.path().to_string(), e.into_inner().to_string()))?;
+            de.end().map_err(|e| (".".to_string(), e.to_string()))?;
+            Ok(envelope)
+        }
+
+        #[test]
+        fn the_fast_path_reads_as_the_tracked_reader() {
+            let bodies = [
+                r#"{"success":true,"result":[{"id":"a","created_at":"2014-01-01T05:20:00Z","active_device_count":2.0}]}"#,
+                r#"{"success":true,"result":[{"id":"a"},{"email":1}]}"#,
+                r#"{"success":true,"result":[{"id":"a"},{"created_at":"yesterday"}]}"#,
+                r#"{"success":true,"result":[{"id":"a"}],"result_info":{"page":"x"}}"#,
+                r#"{"success":true,"result":[]} trailing"#,
+                r#"{"success":true,"result":[{"id":"a""#,
+                r#"{"success":"yes"}"#,
+                r#"{"errors":[{"code":"x"}]}"#,
+                "",
+                "null",
+            ];
+            for body in bodies {
+                let (fast, slow) =
+                    (parse_envelope::<Vec<User>>(body.as_bytes()), tracked::<Vec<User>>(body.as_bytes()));
+                assert_eq!(fast, slow, "{body}");
+            }
+            let err = parse_envelope::<Vec<User>>(br#"{"result":[{"id":"a"},{"email":1}]}"#).unwrap_err();
+            assert_eq!(err.0, "result[1].email");
+        }
+
         proptest! {
+            #[test]
+            fn the_fast_path_agrees_on_any_body(body in body()) {
+                prop_assert_eq!(parse_envelope::<User>(&body), tracked::<User>(&body));
+                prop_assert_eq!(parse_envelope::<Vec<User>>(&body), tracked::<Vec<User>>(&body));
+                prop_assert_eq!(parse_envelope::<DeleteUserResult>(&body), tracked::<DeleteUserResult>(&body));
+            }
+
             #[test]
             fn decoding_never_panics(
                 status in 100u16..1000,

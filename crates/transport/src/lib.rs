@@ -3,6 +3,8 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 pub use async_trait::async_trait;
@@ -61,23 +63,38 @@ pub trait HttpTransport: Send + Sync {
     async fn send(&self, request: Request) -> Result<Response, TransportError>;
 }
 
-#[async_trait]
+/// The future [`HttpTransport::send`] returns, as `#[async_trait]` spells it.
+type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<Response, TransportError>> + Send + 'a>>;
+
+// The wrappers hand back the inner transport's future as it is, instead of boxing a second
+// future around it: a client's transport is an `Arc<dyn HttpTransport>`, on every call.
+
 impl<T: HttpTransport + ?Sized> HttpTransport for Arc<T> {
-    async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        (**self).send(request).await
+    fn send<'life0, 'async_trait>(&'life0 self, request: Request) -> SendFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        (**self).send(request)
     }
 }
 
-#[async_trait]
 impl<T: HttpTransport + ?Sized> HttpTransport for Box<T> {
-    async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        (**self).send(request).await
+    fn send<'life0, 'async_trait>(&'life0 self, request: Request) -> SendFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        (**self).send(request)
     }
 }
 
-#[async_trait]
 impl<T: HttpTransport + ?Sized> HttpTransport for &T {
-    async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        (**self).send(request).await
+    fn send<'life0, 'async_trait>(&'life0 self, request: Request) -> SendFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        (**self).send(request)
     }
 }

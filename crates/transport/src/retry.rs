@@ -414,8 +414,10 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
         let idempotent = is_idempotent(request.method());
         let started = Instant::now();
         let deadline = policy.deadline.map(|d| started + d);
-        let (parts, body) = request.into_parts();
-        let counter = parts.extensions.get::<AttemptCounter>().cloned();
+        let counter = request.extensions().get::<AttemptCounter>().cloned();
+        // The request is copied for an attempt only while another may follow; the last
+        // attempt the policy allows (the only one, without retries) sends it as it is.
+        let mut original = Some(request.into_parts());
         let mut retries_done = 0u32;
         let mut spent = 0u32;
         loop {
@@ -427,7 +429,14 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
             if let Some(counter) = &counter {
                 counter.increment();
             }
-            let request = copy_request(&parts, &body);
+            let request = match &original {
+                Some((parts, body)) if retries_done < policy.max_retries => copy_request(parts, body),
+                _ => {
+                    // `decide` stops after the last attempt, so the loop never comes back here.
+                    let Some((parts, body)) = original.take() else { unreachable!("an attempt after the last") };
+                    http::Request::from_parts(parts, body)
+                }
+            };
             let span = tracing::debug_span!(
                 "cfzt.attempt",
                 attempt = retries_done + 1,
@@ -445,7 +454,9 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
             match &attempt {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
-                    if let Some(ray) = response.headers().get("cf-ray").and_then(|v| v.to_str().ok()) {
+                    if !span.is_disabled()
+                        && let Some(ray) = response.headers().get("cf-ray").and_then(|v| v.to_str().ok())
+                    {
                         span.record("cf_ray", ray);
                     }
                 }
