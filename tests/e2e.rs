@@ -79,7 +79,7 @@ async fn rules_surface_as_typed_errors() {
 }
 
 #[tokio::test]
-async fn both_credential_schemes_and_a_missing_one() {
+async fn both_credential_schemes_and_a_wrong_token() {
     for (backend, transport) in backends() {
         let server = FakeServer::builder().require_token(common::TOKEN).start().await.unwrap();
         let account = demo_account();

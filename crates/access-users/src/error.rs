@@ -108,10 +108,7 @@ impl Error {
     /// failures such as connect errors, timeouts and resets.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Api(e) => {
-                let s = e.status;
-                s.is_server_error() || matches!(s.as_u16(), 408 | 409 | 429)
-            }
+            Self::Api(e) => cfzt_transport::is_retryable_status(e.status),
             Self::Transport(t) => t.source.is_transient(),
             _ => false,
         }

@@ -169,12 +169,7 @@ impl Client {
             {
                 span.record("cf_ray", ray);
             }
-            decode(endpoint, response).map_err(|mut e| {
-                if let Error::Api(api) = &mut e {
-                    api.attempts = attempts;
-                }
-                e
-            })
+            decode(endpoint, response, attempts)
         }
         .instrument(span)
         .await
@@ -199,10 +194,12 @@ impl Client {
     }
 }
 
-/// Turns a response into the operation's result or a typed error.
+/// Turns a response into the operation's result or a typed error; `attempts` is how many
+/// attempts the call took, for the error.
 pub(crate) fn decode<T>(
     endpoint: &'static Endpoint,
     response: cfzt_transport::Response,
+    attempts: u32,
 ) -> Result<ApiResponse<T>, Error>
 where
     T: DeserializeOwned + Default,
@@ -210,7 +207,7 @@ where
     let (parts, body) = response.into_parts();
     let status = parts.status;
     if !status.is_success() {
-        return Err(api_error(endpoint, status, parts.headers, &body, Vec::new(), Vec::new()));
+        return Err(api_error(endpoint, status, parts.headers, &body, attempts, Vec::new(), Vec::new()));
     }
     let decode_error = |path: &str, reason: String| {
         Error::Decode(Box::new(DecodeError {
@@ -230,7 +227,7 @@ where
     }
     let envelope: Envelope<T> = parse_envelope(&body).map_err(|(path, reason)| decode_error(&path, reason))?;
     if envelope.success == Some(false) {
-        return Err(api_error(endpoint, status, parts.headers, &body, envelope.errors, envelope.messages));
+        return Err(api_error(endpoint, status, parts.headers, &body, attempts, envelope.errors, envelope.messages));
     }
     let result = match envelope.result {
         Some(result) => result,
@@ -281,6 +278,7 @@ fn api_error(
     status: StatusCode,
     headers: HeaderMap,
     body: &Bytes,
+    attempts: u32,
     mut errors: Vec<ResponseInfo>,
     mut messages: Vec<ResponseInfo>,
 ) -> Error {
@@ -297,7 +295,7 @@ fn api_error(
         retry_after: cfzt_transport::retry_after(&headers, std::time::SystemTime::now()),
         body_excerpt,
         headers,
-        attempts: 1,
+        attempts,
     }))
 }
 
@@ -563,10 +561,10 @@ mod tests {
                 body in body(),
             ) {
                 let r = || response(status, &content_type, &retry_after, body.clone());
-                let _ = decode::<User>(&E, r());
-                let _ = decode::<Vec<User>>(&E, r());
-                let _ = decode::<DeleteUserResult>(&E, r());
-                if let Err(e) = decode::<ActiveSessionDetail>(&E, r()) {
+                let _ = decode::<User>(&E, r(), 1);
+                let _ = decode::<Vec<User>>(&E, r(), 1);
+                let _ = decode::<DeleteUserResult>(&E, r(), 1);
+                if let Err(e) = decode::<ActiveSessionDetail>(&E, r(), 1) {
                     let _ = (e.to_string(), format!("{e:?}"), e.is_retryable());
                 }
             }
