@@ -47,7 +47,9 @@ pub(crate) struct Inner {
     pub(crate) headers: HeaderMap,
     /// The same headers and `Content-Type: application/json`, for calls with a body.
     pub(crate) json_headers: HeaderMap,
-    pub(crate) transport: Arc<dyn HttpTransport>,
+    /// The caller's transport (or the default one) behind the retry layer, which the
+    /// client calls directly so that it learns each call's attempts without a counter.
+    pub(crate) transport: RetryTransport<Arc<dyn HttpTransport>>,
     scheme: &'static str,
 }
 
@@ -216,11 +218,9 @@ impl ClientBuilder {
             Some(t) => t,
             None => default_transport()?,
         };
-        let transport: Arc<dyn HttpTransport> = Arc::new(
-            RetryTransport::new(transport)
-                .with_policy(self.retry_policy.unwrap_or_default())
-                .with_budget(self.retry_budget.unwrap_or_default()),
-        );
+        let transport = RetryTransport::new(transport)
+            .with_policy(self.retry_policy.unwrap_or_default())
+            .with_budget(self.retry_budget.unwrap_or_default());
         let scheme = match credentials {
             Credentials::ApiToken(_) => "api token",
             Credentials::GlobalApiKey { .. } => "global api key",

@@ -6,7 +6,7 @@ use std::pin::Pin;
 
 use bytes::Bytes;
 use cfzt_models::{Envelope, ResponseInfo, ResultInfo};
-use cfzt_transport::{AttemptCounter, RequestOptions};
+use cfzt_transport::RequestOptions;
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
@@ -62,35 +62,42 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b')')
     .add(b'*');
 
-/// One prepared call: the endpoint, its path and query (already encoded) and its body.
+/// One prepared call: the endpoint, its URI (base URL, path and query, already encoded) and
+/// its body.
 #[derive(Debug)]
 pub(crate) struct Call {
     pub(crate) endpoint: &'static Endpoint,
-    pub(crate) path: String,
+    pub(crate) uri: String,
     pub(crate) body: Option<Bytes>,
     pub(crate) options: RequestOptions,
 }
 
 impl Call {
-    /// A call to `endpoint` at the path made of `segments`, each percent-encoded.
-    pub(crate) fn new<'a>(endpoint: &'static Endpoint, segments: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut path = String::with_capacity(96);
+    /// A call to `endpoint` at `base` followed by the path made of `segments`, each
+    /// percent-encoded. The URI is built in one string, which becomes the request's URI.
+    pub(crate) fn new<'a>(
+        endpoint: &'static Endpoint,
+        base: &str,
+        segments: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let mut uri = String::with_capacity(base.len() + 96);
+        uri.push_str(base);
         for segment in segments {
-            path.push('/');
-            path.extend(utf8_percent_encode(segment, SEGMENT));
+            uri.push('/');
+            uri.extend(utf8_percent_encode(segment, SEGMENT));
         }
-        Self { endpoint, path, body: None, options: RequestOptions::default() }
+        Self { endpoint, uri, body: None, options: RequestOptions::default() }
     }
 
     /// Adds a query string built from `pairs`, form-encoded.
     pub(crate) fn query<'a>(mut self, pairs: impl IntoIterator<Item = (&'a str, String)>) -> Self {
         let mut pairs = pairs.into_iter().peekable();
         if pairs.peek().is_some() {
-            self.path.push('?');
-            let start = self.path.len();
-            let mut query = url::form_urlencoded::Serializer::for_suffix(std::mem::take(&mut self.path), start);
+            self.uri.push('?');
+            let start = self.uri.len();
+            let mut query = url::form_urlencoded::Serializer::for_suffix(std::mem::take(&mut self.uri), start);
             query.extend_pairs(pairs);
-            self.path = query.finish();
+            self.uri = query.finish();
         }
         self
     }
@@ -151,23 +158,20 @@ impl Client {
             status = tracing::field::Empty,
             cf_ray = tracing::field::Empty,
         );
+        let call_span = span.clone();
         async move {
-            let mut request = self.build_request(call)?;
-            let counter = AttemptCounter::new();
-            request.extensions_mut().insert(counter.clone());
-            let response = self.inner.transport.send(request).await;
-            let attempts = counter.get().max(1);
+            let request = self.build_request(call)?;
+            let (response, attempts) = self.inner.transport.send_counted(request).await;
             let response = response.map_err(|source| {
                 tracing::debug!(error = %source, attempts, "transport failed");
                 Error::Transport(Box::new(TransportFailure { operation: endpoint.name, attempts, source }))
             })?;
-            let span = tracing::Span::current();
-            span.record("status", response.status().as_u16());
+            call_span.record("status", response.status().as_u16());
             // Looking the header up costs more than recording into a span nobody listens to.
-            if !span.is_disabled()
+            if !call_span.is_disabled()
                 && let Some(ray) = header_str(response.headers(), "cf-ray")
             {
-                span.record("cf_ray", ray);
+                call_span.record("cf_ray", ray);
             }
             decode(endpoint, response, attempts)
         }
@@ -177,12 +181,9 @@ impl Client {
 
     pub(crate) fn build_request(&self, call: Call) -> Result<cfzt_transport::Request, Error> {
         let inner = &self.inner;
-        let mut uri = String::with_capacity(inner.base_url.len() + call.path.len());
-        uri.push_str(&inner.base_url);
-        uri.push_str(&call.path);
         let mut request = http::Request::new(call.body.unwrap_or_default());
         *request.method_mut() = call.endpoint.method.clone();
-        *request.uri_mut() = http::Uri::try_from(uri)
+        *request.uri_mut() = http::Uri::try_from(call.uri)
             .map_err(|e| cfzt_models::ValidationError::new("path", format!("does not form a valid URI: {e}")))?;
         // The fixed headers, with `Content-Type: application/json` when there is a body.
         let headers = if request.body().is_empty() { &inner.headers } else { &inner.json_headers };
@@ -358,7 +359,7 @@ impl<T> std::fmt::Debug for ApiRequest<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("ApiRequest");
         match &self.call {
-            Ok(call) => d.field("operation", &call.endpoint.name).field("path", &call.path),
+            Ok(call) => d.field("operation", &call.endpoint.name).field("uri", &call.uri),
             Err(e) => d.field("error", e),
         };
         d.finish_non_exhaustive()
@@ -437,11 +438,12 @@ mod tests {
 
     #[test]
     fn segments_are_percent_encoded() {
-        let call = Call::new(&E, ["accounts", "a b/c?d#e%f..", "users"]);
-        assert_eq!(call.path, "/accounts/a%20b%2Fc%3Fd%23e%25f../users");
-        let call = Call::new(&E, ["x"]).query([("search", "jane doe&x=1".to_string()), ("page", "2".into())]);
-        assert_eq!(call.path, "/x?search=jane+doe%26x%3D1&page=2");
-        assert_eq!(Call::new(&E, ["x"]).query([]).path, "/x");
+        let call = Call::new(&E, "http://h/v4", ["accounts", "a b/c?d#e%f..", "users"]);
+        assert_eq!(call.uri, "http://h/v4/accounts/a%20b%2Fc%3Fd%23e%25f../users");
+        let call =
+            Call::new(&E, "http://h", ["x"]).query([("search", "jane doe&x=1".to_string()), ("page", "2".into())]);
+        assert_eq!(call.uri, "http://h/x?search=jane+doe%26x%3D1&page=2");
+        assert_eq!(Call::new(&E, "http://h", ["x"]).query([]).uri, "http://h/x");
     }
 
     #[test]

@@ -70,8 +70,11 @@ impl RequestOptions {
 
 /// Counts the attempts a [`RetryTransport`] makes for one request.
 ///
-/// Put a clone in the request's extensions before sending; read it afterwards to learn
-/// how many attempts the call took (e.g. for an error message).
+/// For callers that reach the retry layer through [`HttpTransport`] (e.g. as an
+/// `Arc<dyn HttpTransport>`): put a clone in the request's extensions before sending; when
+/// the call has finished it holds how many attempts it took (e.g. for an error message).
+/// A caller holding the [`RetryTransport`] itself gets the count from
+/// [`RetryTransport::send_counted`] instead, without the allocations a counter costs.
 #[derive(Debug, Clone, Default)]
 pub struct AttemptCounter(Arc<AtomicU32>);
 
@@ -86,8 +89,8 @@ impl AttemptCounter {
         self.0.load(Ordering::Relaxed)
     }
 
-    fn increment(&self) {
-        self.0.fetch_add(1, Ordering::Relaxed);
+    fn add(&self, attempts: u32) {
+        self.0.fetch_add(attempts, Ordering::Relaxed);
     }
 }
 
@@ -407,14 +410,17 @@ fn copy_request(parts: &http::request::Parts, body: &bytes::Bytes) -> Request {
     request
 }
 
-#[async_trait]
-impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
-    async fn send(&self, request: Request) -> Result<Response, TransportError> {
+impl<T: HttpTransport> RetryTransport<T> {
+    /// Sends `request` as [`HttpTransport::send`] does, and also returns how many attempts
+    /// it took (at least 1).
+    ///
+    /// A client that holds the `RetryTransport` itself gets the count this way, without an
+    /// [`AttemptCounter`] in the request (which costs allocations on every call).
+    pub async fn send_counted(&self, request: Request) -> (Result<Response, TransportError>, u32) {
         let policy = self.policy.with_options(request.extensions().get::<RequestOptions>());
         let idempotent = is_idempotent(request.method());
         let started = Instant::now();
         let deadline = policy.deadline.map(|d| started + d);
-        let counter = request.extensions().get::<AttemptCounter>().cloned();
         // The request is copied for an attempt only while another may follow; the last
         // attempt the policy allows (the only one, without retries) sends it as it is.
         let mut original = Some(request.into_parts());
@@ -425,9 +431,6 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
             if let Some(deadline) = deadline {
                 let left = deadline.saturating_duration_since(Instant::now());
                 timeout = Some(timeout.map_or(left, |t| t.min(left)));
-            }
-            if let Some(counter) = &counter {
-                counter.increment();
             }
             let request = match &original {
                 Some((parts, body)) if retries_done < policy.max_retries => copy_request(parts, body),
@@ -467,16 +470,16 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
                     if attempt.as_ref().is_ok_and(|r| !is_retryable_status(r.status())) {
                         self.budget.refund(if spent == 0 { 1 } else { spent });
                     }
-                    return attempt;
+                    return (attempt, retries_done + 1);
                 }
                 Decision::Retry { wait, cost } => {
                     if deadline.is_some_and(|d| Instant::now() + wait >= d) {
                         tracing::debug!(attempt = retries_done + 1, "no retry: the deadline would pass");
-                        return attempt;
+                        return (attempt, retries_done + 1);
                     }
                     if !self.budget.try_acquire(cost) {
                         tracing::debug!(attempt = retries_done + 1, "no retry: the retry budget is spent");
-                        return attempt;
+                        return (attempt, retries_done + 1);
                     }
                     spent += cost;
                     match &attempt {
@@ -496,6 +499,18 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
                 }
             }
         }
+    }
+}
+
+#[async_trait]
+impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
+    async fn send(&self, request: Request) -> Result<Response, TransportError> {
+        let counter = request.extensions().get::<AttemptCounter>().cloned();
+        let (result, attempts) = self.send_counted(request).await;
+        if let Some(counter) = counter {
+            counter.add(attempts);
+        }
+        result
     }
 }
 

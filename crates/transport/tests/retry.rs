@@ -93,6 +93,18 @@ async fn retries_exhausted_return_the_last_response_and_count_the_attempts() {
     assert_eq!(res.status(), 503);
     assert_eq!(inner.calls(), 3);
     assert_eq!(counter.get(), 3);
+
+    // Holding the retry layer itself, the count comes back with the result, for errors too.
+    let cases: [(&[Step], u32); 3] = [
+        (&[Step::Status(200, None)], 1),
+        (&[Step::Status(503, None), Step::Status(200, None)], 2),
+        (&[Step::Reset], 3),
+    ];
+    for (script, attempts) in cases {
+        let (result, counted) = RetryTransport::new(Scripted::new(script)).send_counted(req("GET")).await;
+        assert_eq!(counted, attempts);
+        assert_eq!(result.is_ok(), !matches!(script, [Step::Reset]));
+    }
 }
 
 #[tokio::test(start_paused = true)]
