@@ -15,14 +15,40 @@ pub(crate) fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>
 }
 
 /// An RFC 3339 timestamp where an empty string or `null` means "not set".
+///
+/// The text is parsed where it lies (borrowed from the body, or the parser's scratch
+/// buffer when it has escapes), not copied into a `String` first.
 pub(crate) fn opt_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
-    match Option::<String>::deserialize(d)? {
-        None => Ok(None),
-        Some(s) if s.is_empty() => Ok(None),
-        Some(s) => chrono::DateTime::parse_from_rfc3339(&s)
-            .map(|t| Some(t.with_timezone(&chrono::Utc)))
-            .map_err(|e| serde::de::Error::custom(format_args!("invalid RFC 3339 timestamp {s:?}: {e}"))),
+    struct Text;
+    impl<'de> serde::de::Visitor<'de> for Text {
+        type Value = Option<Timestamp>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an RFC 3339 timestamp, an empty string or null")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            if s.is_empty() {
+                return Ok(None);
+            }
+            chrono::DateTime::parse_from_rfc3339(s)
+                .map(|t| Some(t.with_timezone(&chrono::Utc)))
+                .map_err(|e| E::custom(format_args!("invalid RFC 3339 timestamp {s:?}: {e}")))
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_str(self)
+        }
     }
+    d.deserialize_option(Text)
 }
 
 /// A list that may be absent or `null`: both mean empty.
@@ -62,7 +88,7 @@ mod tests {
         }
     }
 
-    #[derive(Deserialize)]
+    #[derive(Debug, Deserialize)]
     struct T {
         #[serde(default, deserialize_with = "opt_timestamp")]
         t: Option<Timestamp>,
@@ -82,5 +108,10 @@ mod tests {
             assert!(serde_json::from_str::<T>(json).unwrap().t.is_none(), "{json}");
         }
         assert!(serde_json::from_str::<T>(r#"{"t":"yesterday"}"#).is_err());
+        // Escapes are read through the parser's buffer; other types are refused.
+        let escaped: T = serde_json::from_str(r#"{"t":"2014-01-01T05:20:00\u005a"}"#).unwrap();
+        assert_eq!(escaped.t.unwrap().timestamp(), 1388553600);
+        let err = serde_json::from_str::<T>(r#"{"t":1388553600}"#).unwrap_err().to_string();
+        assert!(err.contains("expected an RFC 3339 timestamp"), "{err}");
     }
 }
