@@ -7,9 +7,10 @@ use crate::{DEFAULT_MAX_RESPONSE_BODY, HttpTransport, Request, Response, Transpo
 
 /// An [`HttpTransport`] over a pooled [`reqwest::Client`].
 ///
-/// [`ReqwestTransport::new`] builds a client with rustls, a 5 s connect timeout and
-/// redirects switched off. [`ReqwestTransport::from_client`] takes a client you configured
-/// yourself (proxies, extra roots, ...); build it with
+/// [`ReqwestTransport::new`] builds a client with rustls, a 5 s connect timeout,
+/// redirects switched off and reqwest's own retries switched off (retrying is the
+/// [`RetryTransport`](crate::RetryTransport)'s job). [`ReqwestTransport::from_client`]
+/// takes a client you configured yourself (proxies, extra roots, ...); build it with
 /// `.redirect(reqwest::redirect::Policy::none())`, because a followed redirect would carry
 /// the request's credentials to wherever it points.
 ///
@@ -29,6 +30,11 @@ impl ReqwestTransport {
     pub fn new() -> Result<Self, TransportError> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // Retries are `RetryTransport`'s job. reqwest's own layer (for HTTP/2 refusals)
+            // would otherwise copy every request in case it retries; with no retry allowed
+            // it copies nothing. No redirect is followed, so no `Referer` is ever due.
+            .retry(reqwest::retry::never().max_retries_per_request(0))
+            .referer(false)
             .connect_timeout(Duration::from_secs(5))
             .tcp_nodelay(true)
             .build()
