@@ -7,10 +7,9 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use cfzt_access_users::cfzt_models::{Envelope, examples};
 use cfzt_access_users::{
-    AccountId, ApiRequest, Client, CreateUserParams, Credentials, Error, MockHttpTransport, SessionNonce,
-    UpdateUserParams, UserId, Users,
+    AccountId, ApiRequest, Client, CreateUserParams, Credentials, Error, SessionNonce, UpdateUserParams, UserId, Users,
 };
-use cfzt_transport::{RequestOptions, RetryPolicy};
+use cfzt_transport::{MockHttpTransport, RequestOptions, RetryPolicy};
 use serde::de::DeserializeOwned;
 
 const A: &str = "023e105f4ecef8ad9ca31a8372d0c353";

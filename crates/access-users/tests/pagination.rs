@@ -3,8 +3,8 @@
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use cfzt_access_users::{AccountId, Client, Error, MockHttpTransport};
-use cfzt_transport::RetryPolicy;
+use cfzt_access_users::{AccountId, Client, Error};
+use cfzt_transport::{MockHttpTransport, RetryPolicy};
 use futures_util::{StreamExt, TryStreamExt};
 
 /// How the scripted server answers page `n` (from 1).
