@@ -54,8 +54,11 @@ impl Users {
     /// A call at `/accounts/{account}/access/users` followed by `tail`.
     pub(crate) fn call<'a>(&'a self, endpoint: &'static Endpoint, tail: impl IntoIterator<Item = &'a str>) -> Call {
         debug_assert!(endpoint.template.starts_with(USERS));
-        let base = &self.client.inner.base_url;
-        Call::new(endpoint, base, ["accounts", self.account.as_str(), "access", "users"].into_iter().chain(tail))
+        Call::new(
+            endpoint,
+            self.client.base_url(),
+            ["accounts", self.account.as_str(), "access", "users"].into_iter().chain(tail),
+        )
     }
 
     fn request<T>(&self, call: Result<Call, crate::Error>) -> ApiRequest<T>
