@@ -250,7 +250,8 @@ impl Default for RetryBudget {
 ///
 /// - Each attempt has a timeout; an optional deadline bounds the whole call.
 /// - Retried: connect errors, timeouts and broken connections; HTTP 408, 409, 429 and 5xx
-///   (including Cloudflare's 520–527). `x-should-retry: true|false` overrides the status.
+///   (including Cloudflare's 520–527). `x-should-retry: true|false` overrides the status;
+///   a success (2xx) is never retried.
 /// - The wait is `retry-after-ms`, else `Retry-After` (seconds, fractions or an HTTP date),
 ///   up to [`RetryPolicy::max_retry_after`]; a longer demand returns the response at once.
 ///   Otherwise it is the jittered exponential backoff.
@@ -373,6 +374,11 @@ fn decide(
     match outcome {
         Ok(response) => {
             let status = response.status();
+            // A success is final, whatever its headers say, as in the official SDKs (and
+            // the common case costs no header look-up).
+            if status.is_success() {
+                return Decision::Stop;
+            }
             let forced = should_retry_header(response.headers());
             if !forced.unwrap_or_else(|| is_retryable_status(status)) {
                 return Decision::Stop;
@@ -419,8 +425,7 @@ impl<T: HttpTransport> RetryTransport<T> {
     pub async fn send_counted(&self, request: Request) -> (Result<Response, TransportError>, u32) {
         let policy = self.policy.with_options(request.extensions().get::<RequestOptions>());
         let idempotent = is_idempotent(request.method());
-        let started = Instant::now();
-        let deadline = policy.deadline.map(|d| started + d);
+        let deadline = policy.deadline.map(|d| Instant::now() + d);
         // The request is copied for an attempt only while another may follow; the last
         // attempt the policy allows (the only one, without retries) sends it as it is.
         let mut original = Some(request.into_parts());
@@ -605,6 +610,7 @@ mod tests {
             ("503 retries spent", response(503, &[]), true, 2, false),
             ("x-should-retry false", response(503, &[("x-should-retry", "false")]), true, 0, false),
             ("x-should-retry true", response(400, &[("x-should-retry", "true")]), true, 0, true),
+            ("200 with x-should-retry true", response(200, &[("x-should-retry", "true")]), true, 0, false),
             ("retry-after too long", response(429, &[("retry-after", "3600")]), true, 0, false),
             ("POST 503", response(503, &[]), false, 0, false),
             ("POST 429", response(429, &[]), false, 0, true),
