@@ -1,241 +1,33 @@
 //! Update round trips through `Client` against a bare pooled hyper client, to the same
 //! in-process server, one at a time and 32 in flight. See `docs/performance.md`.
 //!
-//! The server is a minimal hyper http1 server on 127.0.0.1 that answers every request with
-//! the same update-user envelope. It runs on its own thread and its own current-thread
-//! tokio runtime, so it costs the same for every variant and never shares the client's
-//! runtime. The clients run on the bench's current-thread runtime: one core for the server,
-//! one for the client.
-//!
 //! Variants: `bare_hyper` (the reference: a hand-built request over a pooled hyper client,
 //! body read, nothing decoded), `bare_hyper_decode` (the same, decoding the answer as the SDK
 //! does), `sdk_hyper` and `sdk_reqwest` (`Client` over `HyperTransport` and
 //! `ReqwestTransport`, default retry policy), and `bare_reqwest` (the hand-built request over
-//! a bare reqwest client, which bounds what the reqwest backend can reach).
+//! a bare reqwest client, which bounds what the reqwest backend can reach). The server and
+//! the clients are in `common`.
 
-use std::convert::Infallible;
-use std::future::Future;
-use std::hint::black_box;
-use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+mod common;
 
-use bytes::Bytes;
-use cfzt::transport::{HttpTransport, HyperTransport, ReqwestTransport};
-use cfzt::{AccountId, Client, UpdateUserParams, UserId};
+use std::time::Duration;
+
+use common::{ACCOUNT, Clients, EMAIL, IN_FLIGHT, NAME, USER, client_runtime, in_flight};
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime};
-use futures_util::{StreamExt, future, stream};
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderValue, Method, Request, Response};
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use tokio::runtime::Runtime;
-
-const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-const USER: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
-const EMAIL: &str = "jdoe@example.com";
-const NAME: &str = "Jane Q. Doe";
-const TOKEN: &str = "bench-token-0123456789abcdef0123456789abcdef";
-const USER_AGENT_VALUE: &str = concat!("cfzt-access-users/", env!("CARGO_PKG_VERSION"));
-/// Requests in flight in the concurrent variants.
-const IN_FLIGHT: usize = 32;
-
-/// A realistic answer to *update a user*, as Cloudflare sends it.
-const RESPONSE: &str = r#"{"success":true,"errors":[],"messages":[],"result":{"id":"f174e90a-fafe-4643-bbbc-4a0ed4fc8415","access_seat":false,"active_device_count":2,"created_at":"2014-01-01T05:20:00.12345Z","email":"jdoe@example.com","gateway_seat":false,"last_successful_login":"2020-07-01T05:20:00Z","name":"Jane Q. Doe","seat_uid":"seat_uid","uid":"uid","updated_at":"2014-01-01T05:20:00.12345Z"}}"#;
-
-/// Starts the fixed-answer server on its own thread and runtime; it lives as long as the
-/// bench process.
-fn start_server() -> SocketAddr {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
-        .name("bench-server".into())
-        .spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("server runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-                tx.send(listener.local_addr().expect("addr")).expect("send addr");
-                loop {
-                    let Ok((stream, _)) = listener.accept().await else { continue };
-                    let _ = stream.set_nodelay(true);
-                    tokio::spawn(async move {
-                        let service = hyper::service::service_fn(answer);
-                        let _ = hyper::server::conn::http1::Builder::new()
-                            .serve_connection(TokioIo::new(stream), service)
-                            .await;
-                    });
-                }
-            });
-        })
-        .expect("server thread");
-    rx.recv().expect("server address")
-}
-
-async fn answer(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
-    // Read the request body, as any server does, so that the connection stays reusable.
-    let _ = request.into_body().collect().await;
-    let mut response = Response::new(Full::new(Bytes::from_static(RESPONSE.as_bytes())));
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert("cf-ray", HeaderValue::from_static("8a1b2c3d4e5f6789-SJC"));
-    Ok(response)
-}
-
-/// The baseline: a bare pooled hyper client sending the same bytes. Like any hand-written
-/// client, it builds each request from the ids and the values (the URI, the JSON body, the
-/// headers), then reads the whole body and decodes nothing.
-#[derive(Clone)]
-struct BareHyper {
-    client: hyper_util::client::legacy::Client<HttpConnector, Full<Bytes>>,
-    base: String,
-    authorization: HeaderValue,
-}
-
-impl BareHyper {
-    fn new(addr: SocketAddr) -> Self {
-        let mut http = HttpConnector::new();
-        http.set_nodelay(true);
-        let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build(http);
-        let authorization = HeaderValue::from_str(&format!("Bearer {TOKEN}")).expect("header");
-        Self { client, base: format!("http://{addr}/client/v4"), authorization }
-    }
-
-    async fn update(&self, account: &str, user: &str, email: &str, name: &str) -> Bytes {
-        let body = serde_json::to_vec(&UpdateUserParams::new(email, name)).expect("json");
-        let request = Request::builder()
-            .method(Method::PUT)
-            .uri(format!("{}/accounts/{account}/access/users/{user}", self.base))
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .header(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE))
-            .header(AUTHORIZATION, self.authorization.clone())
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .body(Full::new(Bytes::from(body)))
-            .expect("request");
-        let response = self.client.request(request).await.expect("bare request");
-        assert!(response.status().is_success());
-        response.into_body().collect().await.expect("body").to_bytes()
-    }
-}
-
-impl BareHyper {
-    /// The same, decoding the answer as the SDK does (into `Envelope<User>`): what the SDK's
-    /// decoding costs on the network path.
-    async fn update_decoded(&self, account: &str, user: &str, email: &str, name: &str) -> cfzt::User {
-        let body = self.update(account, user, email, name).await;
-        let envelope: cfzt::models::Envelope<cfzt::User> = serde_json::from_slice(&body).expect("decode");
-        envelope.result.expect("user")
-    }
-}
-
-/// The same hand-written client over a bare reqwest client: what reqwest itself costs.
-#[derive(Clone)]
-struct BareReqwest {
-    client: reqwest::Client,
-    base: String,
-    authorization: HeaderValue,
-}
-
-impl BareReqwest {
-    fn new(addr: SocketAddr) -> Self {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .tcp_nodelay(true)
-            .build()
-            .expect("reqwest client");
-        let authorization = HeaderValue::from_str(&format!("Bearer {TOKEN}")).expect("header");
-        Self { client, base: format!("http://{addr}/client/v4"), authorization }
-    }
-
-    async fn update(&self, account: &str, user: &str, email: &str, name: &str) -> Bytes {
-        let body = serde_json::to_vec(&UpdateUserParams::new(email, name)).expect("json");
-        let response = self
-            .client
-            .put(format!("{}/accounts/{account}/access/users/{user}", self.base))
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .header(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE))
-            .header(AUTHORIZATION, self.authorization.clone())
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .body(body)
-            .send()
-            .await
-            .expect("bare reqwest request");
-        assert!(response.status().is_success());
-        response.bytes().await.expect("body")
-    }
-}
-
-/// The SDK's path: `client.users(&account).update(&user, params).await`.
-#[derive(Clone)]
-struct Sdk {
-    client: Client,
-    account: AccountId,
-    user: UserId,
-}
-
-impl Sdk {
-    fn new(addr: SocketAddr, transport: impl HttpTransport + 'static) -> Self {
-        let client = Client::builder()
-            .base_url(format!("http://{addr}/client/v4"))
-            .api_token(TOKEN)
-            .transport(transport)
-            .build()
-            .expect("client");
-        Self { client, account: ACCOUNT.parse().expect("account"), user: USER.parse().expect("user") }
-    }
-
-    async fn update(&self) -> cfzt::User {
-        self.client.users(&self.account).update(&self.user, UpdateUserParams::new(EMAIL, NAME)).await.expect("update")
-    }
-}
-
-/// Runs `iters` × 32 calls with 32 in flight at all times and returns the time taken.
-async fn in_flight<F, Fut>(iters: u64, call: F) -> Duration
-where
-    F: Fn() -> Fut,
-    Fut: Future,
-{
-    let started = Instant::now();
-    stream::iter(0..iters * IN_FLIGHT as u64)
-        .map(|_| call())
-        .buffer_unordered(IN_FLIGHT)
-        .for_each(|output| {
-            black_box(output);
-            future::ready(())
-        })
-        .await;
-    started.elapsed()
-}
-
-fn client_runtime() -> Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("client runtime")
-}
 
 fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
     group.sample_size(30).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
 }
 
 fn round_trips(c: &mut Criterion) {
-    let addr = start_server();
     let rt = client_runtime();
-    let by_hand_hyper = BareHyper::new(addr);
-    let by_hand_reqwest = BareReqwest::new(addr);
-    let sdk_hyper = Sdk::new(addr, HyperTransport::new().expect("hyper transport"));
-    let sdk_reqwest = Sdk::new(addr, ReqwestTransport::new().expect("reqwest transport"));
+    let clients = Clients::start(&rt);
     // The values of one call; the bare clients take them as strings, the SDK as its types.
-    let bare_hyper = || by_hand_hyper.update(ACCOUNT, USER, EMAIL, NAME);
-    let bare_hyper_decode = || by_hand_hyper.update_decoded(ACCOUNT, USER, EMAIL, NAME);
-    let bare_reqwest = || by_hand_reqwest.update(ACCOUNT, USER, EMAIL, NAME);
-    let sdk_hyper = || sdk_hyper.update();
-    let sdk_reqwest = || sdk_reqwest.update();
-
-    // Every variant gets the same answer (and opens its first connection here).
-    rt.block_on(async {
-        assert_eq!(bare_hyper().await, RESPONSE.as_bytes());
-        assert_eq!(bare_hyper_decode().await.name.as_deref(), Some(NAME));
-        assert_eq!(bare_reqwest().await, RESPONSE.as_bytes());
-        assert_eq!(sdk_hyper().await.name.as_deref(), Some(NAME));
-        assert_eq!(sdk_reqwest().await.name.as_deref(), Some(NAME));
-    });
+    let bare_hyper = || clients.bare_hyper.update(ACCOUNT, USER, EMAIL, NAME);
+    let bare_hyper_decode = || clients.bare_hyper.update_decoded(ACCOUNT, USER, EMAIL, NAME);
+    let bare_reqwest = || clients.bare_reqwest.update(ACCOUNT, USER, EMAIL, NAME);
+    let sdk_hyper = || clients.sdk_hyper.update();
+    let sdk_reqwest = || clients.sdk_reqwest.update();
 
     let mut group = c.benchmark_group("update/sequential");
     configure(&mut group);
