@@ -285,6 +285,10 @@ fn parse_envelope<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, (Stri
 }
 
 fn is_json(content_type: &HeaderValue) -> bool {
+    // The usual form, compared at once; any other takes the general rule below.
+    if content_type.as_bytes().eq_ignore_ascii_case(b"application/json") {
+        return true;
+    }
     // `to_str` accepts visible ASCII only, so byte offsets are character offsets.
     let essence = content_type.to_str().unwrap_or("").split(';').next().unwrap_or("").trim();
     let suffix = essence.len().checked_sub(5).map_or("", |start| &essence[start..]);
