@@ -7,6 +7,7 @@ use std::pin::Pin;
 use bytes::Bytes;
 use cfzt_models::{Envelope, ResponseInfo, ResultInfo};
 use cfzt_transport::RequestOptions;
+use futures_util::FutureExt as _;
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
@@ -163,9 +164,12 @@ fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 
 impl Client {
     /// Builds, sends and decodes one call: the path shared by all operations.
-    pub(crate) async fn execute<T>(&self, call: Call) -> Result<ApiResponse<T>, Error>
+    ///
+    /// Not an `async fn`: its argument would be held twice in the future (as the argument
+    /// and as the block's capture), and every call's future is boxed by `IntoFuture`.
+    pub(crate) fn execute<T>(&self, call: Call) -> impl Future<Output = Result<ApiResponse<T>, Error>> + Send + '_
     where
-        T: DeserializeOwned + Default,
+        T: DeserializeOwned + Default + Send,
     {
         let endpoint = call.endpoint;
         let span = tracing::debug_span!(
@@ -194,7 +198,6 @@ impl Client {
             decode(endpoint, response, attempts)
         }
         .instrument(span)
-        .await
     }
 
     pub(crate) fn build_request(&self, call: Call) -> Result<cfzt_transport::Request, Error> {
@@ -424,8 +427,9 @@ where
     /// # Errors
     ///
     /// See [`Error`]: validation (nothing sent), API, transport or decode failures.
-    pub async fn send(self) -> Result<T, Error> {
-        self.send_with_response().await.map(ApiResponse::into_result)
+    pub fn send(self) -> impl Future<Output = Result<T, Error>> + Send + 'static {
+        // `map`, not `async move { f.await }`, which would hold the inner future twice.
+        self.send_with_response().map(|response| response.map(ApiResponse::into_result))
     }
 
     /// Sends the request and returns the result with the HTTP status and headers.
@@ -433,9 +437,9 @@ where
     /// # Errors
     ///
     /// As [`ApiRequest::send`].
-    pub async fn send_with_response(self) -> Result<ApiResponse<T>, Error> {
-        let call = self.call?;
-        self.client.execute(call).await
+    pub fn send_with_response(self) -> impl Future<Output = Result<ApiResponse<T>, Error>> + Send + 'static {
+        let Self { client, call, .. } = self;
+        async move { client.execute(call?).await }
     }
 }
 

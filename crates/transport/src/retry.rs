@@ -422,85 +422,91 @@ impl<T: HttpTransport> RetryTransport<T> {
     ///
     /// A client that holds the `RetryTransport` itself gets the count this way, without an
     /// [`AttemptCounter`] in the request (which costs allocations on every call).
-    pub async fn send_counted(&self, request: Request) -> (Result<Response, TransportError>, u32) {
+    pub fn send_counted(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = (Result<Response, TransportError>, u32)> + Send + '_ {
         let policy = self.policy.with_options(request.extensions().get::<RequestOptions>());
         let idempotent = is_idempotent(request.method());
-        let deadline = policy.deadline.map(|d| Instant::now() + d);
         // The request is copied for an attempt only while another may follow; the last
         // attempt the policy allows (the only one, without retries) sends it as it is.
+        // Taken apart here, outside the future, which so holds it once.
         let mut original = Some(request.into_parts());
-        let mut retries_done = 0u32;
-        let mut spent = 0u32;
-        loop {
-            let mut timeout = policy.attempt_timeout;
-            if let Some(deadline) = deadline {
-                let left = deadline.saturating_duration_since(Instant::now());
-                timeout = Some(timeout.map_or(left, |t| t.min(left)));
-            }
-            let request = match &original {
-                Some((parts, body)) if retries_done < policy.max_retries => copy_request(parts, body),
-                _ => {
-                    // `decide` stops after the last attempt, so the loop never comes back here.
-                    let Some((parts, body)) = original.take() else { unreachable!("an attempt after the last") };
-                    http::Request::from_parts(parts, body)
+        async move {
+            let deadline = policy.deadline.map(|d| Instant::now() + d);
+            let mut retries_done = 0u32;
+            let mut spent = 0u32;
+            loop {
+                let mut timeout = policy.attempt_timeout;
+                if let Some(deadline) = deadline {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    timeout = Some(timeout.map_or(left, |t| t.min(left)));
                 }
-            };
-            let span = tracing::debug_span!(
-                "cfzt.attempt",
-                attempt = retries_done + 1,
-                status = tracing::field::Empty,
-                cf_ray = tracing::field::Empty,
-            );
-            let send = self.inner.send(request).instrument(span.clone());
-            let attempt = match timeout {
-                Some(t) => match tokio::time::timeout(t, send).await {
-                    Ok(result) => result,
-                    Err(_) => Err(TransportError::Timeout { elapsed: Some(t), maybe_sent: true }),
-                },
-                None => send.await,
-            };
-            match &attempt {
-                Ok(response) => {
-                    span.record("status", response.status().as_u16());
-                    if !span.is_disabled()
-                        && let Some(ray) = response.headers().get("cf-ray").and_then(|v| v.to_str().ok())
-                    {
-                        span.record("cf_ray", ray);
+                let request = match &original {
+                    Some((parts, body)) if retries_done < policy.max_retries => copy_request(parts, body),
+                    _ => {
+                        // `decide` stops after the last attempt, so the loop never comes back here.
+                        let Some((parts, body)) = original.take() else { unreachable!("an attempt after the last") };
+                        http::Request::from_parts(parts, body)
                     }
-                }
-                Err(error) => span.in_scope(|| tracing::debug!(error = %error, "attempt failed")),
-            }
-            match decide(&attempt, idempotent, &policy, retries_done) {
-                Decision::Stop => {
-                    if attempt.as_ref().is_ok_and(|r| !is_retryable_status(r.status())) {
-                        self.budget.refund(if spent == 0 { 1 } else { spent });
-                    }
-                    return (attempt, retries_done + 1);
-                }
-                Decision::Retry { wait, cost } => {
-                    if deadline.is_some_and(|d| Instant::now() + wait >= d) {
-                        tracing::debug!(attempt = retries_done + 1, "no retry: the deadline would pass");
-                        return (attempt, retries_done + 1);
-                    }
-                    if !self.budget.try_acquire(cost) {
-                        tracing::debug!(attempt = retries_done + 1, "no retry: the retry budget is spent");
-                        return (attempt, retries_done + 1);
-                    }
-                    spent += cost;
-                    match &attempt {
-                        Ok(r) => tracing::debug!(
-                            attempt = retries_done + 1,
-                            status = r.status().as_u16(),
-                            wait_ms = wait.as_millis() as u64,
-                            "retrying"
-                        ),
-                        Err(e) => {
-                            tracing::debug!(attempt = retries_done + 1, error = %e, wait_ms = wait.as_millis() as u64, "retrying")
+                };
+                let span = tracing::debug_span!(
+                    "cfzt.attempt",
+                    attempt = retries_done + 1,
+                    status = tracing::field::Empty,
+                    cf_ray = tracing::field::Empty,
+                );
+                let send = self.inner.send(request).instrument(span.clone());
+                let attempt = match timeout {
+                    Some(t) => match tokio::time::timeout(t, send).await {
+                        Ok(result) => result,
+                        Err(_) => Err(TransportError::Timeout { elapsed: Some(t), maybe_sent: true }),
+                    },
+                    None => send.await,
+                };
+                match &attempt {
+                    Ok(response) => {
+                        span.record("status", response.status().as_u16());
+                        if !span.is_disabled()
+                            && let Some(ray) = response.headers().get("cf-ray").and_then(|v| v.to_str().ok())
+                        {
+                            span.record("cf_ray", ray);
                         }
                     }
-                    drop(attempt);
-                    tokio::time::sleep(wait).instrument(tracing::debug_span!("cfzt.backoff")).await;
-                    retries_done += 1;
+                    Err(error) => span.in_scope(|| tracing::debug!(error = %error, "attempt failed")),
+                }
+                match decide(&attempt, idempotent, &policy, retries_done) {
+                    Decision::Stop => {
+                        if attempt.as_ref().is_ok_and(|r| !is_retryable_status(r.status())) {
+                            self.budget.refund(if spent == 0 { 1 } else { spent });
+                        }
+                        return (attempt, retries_done + 1);
+                    }
+                    Decision::Retry { wait, cost } => {
+                        if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+                            tracing::debug!(attempt = retries_done + 1, "no retry: the deadline would pass");
+                            return (attempt, retries_done + 1);
+                        }
+                        if !self.budget.try_acquire(cost) {
+                            tracing::debug!(attempt = retries_done + 1, "no retry: the retry budget is spent");
+                            return (attempt, retries_done + 1);
+                        }
+                        spent += cost;
+                        match &attempt {
+                            Ok(r) => tracing::debug!(
+                                attempt = retries_done + 1,
+                                status = r.status().as_u16(),
+                                wait_ms = wait.as_millis() as u64,
+                                "retrying"
+                            ),
+                            Err(e) => {
+                                tracing::debug!(attempt = retries_done + 1, error = %e, wait_ms = wait.as_millis() as u64, "retrying")
+                            }
+                        }
+                        drop(attempt);
+                        tokio::time::sleep(wait).instrument(tracing::debug_span!("cfzt.backoff")).await;
+                        retries_done += 1;
+                    }
                 }
             }
         }
