@@ -338,11 +338,12 @@ fn should_retry_header(headers: &HeaderMap) -> Option<bool> {
 }
 
 /// The wait a response asks for: `retry-after-ms` (milliseconds), else `Retry-After` as
-/// seconds (fractions allowed) or an HTTP date (a past date is no wait). Negative,
-/// non-finite or unparsable values are ignored.
+/// seconds (fractions allowed) or an HTTP date (a past date is no wait). Negative, NaN or
+/// unparsable values are ignored; a wait too long for a [`Duration`] (`1e30`, `inf`) is
+/// `Duration::MAX`, longer than any cap.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = |name| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
-    let seconds = |s: f64| (s.is_finite() && s >= 0.0).then(|| Duration::try_from_secs_f64(s).ok()).flatten();
+    let seconds = |s: f64| (s >= 0.0).then(|| Duration::try_from_secs_f64(s).unwrap_or(Duration::MAX));
     if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()).and_then(|ms| seconds(ms / 1000.0)) {
         return Some(ms);
     }
@@ -356,9 +357,9 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     }
 }
 
+/// `d` times a factor in (0.75, 1]; a product past `Duration::MAX` stays `d`.
 fn jitter(d: Duration) -> Duration {
-    // A factor in (0.75, 1].
-    d.mul_f64(1.0 - fastrand::f64() * 0.25)
+    Duration::try_from_secs_f64(d.as_secs_f64() * (1.0 - fastrand::f64() * 0.25)).unwrap_or(d)
 }
 
 fn decide(
@@ -433,7 +434,8 @@ impl<T: HttpTransport> RetryTransport<T> {
         // Taken apart here, outside the future, which so holds it once.
         let mut original = Some(request.into_parts());
         async move {
-            let deadline = policy.deadline.map(|d| Instant::now() + d);
+            // A deadline past what the clock can hold is no deadline.
+            let deadline = policy.deadline.and_then(|d| Instant::now().checked_add(d));
             let mut retries_done = 0u32;
             let mut spent = 0u32;
             loop {
@@ -483,7 +485,8 @@ impl<T: HttpTransport> RetryTransport<T> {
                         return (attempt, retries_done + 1);
                     }
                     Decision::Retry { wait, cost } => {
-                        if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+                        // A wait past what the clock can hold passes any deadline.
+                        if deadline.is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|end| end >= d)) {
                             tracing::debug!(attempt = retries_done + 1, "no retry: the deadline would pass");
                             return (attempt, retries_done + 1);
                         }
@@ -554,9 +557,12 @@ mod tests {
             (vec![("retry-after", &ago_30s)], Some(Duration::ZERO)),
             (vec![("retry-after", "-1")], None),
             (vec![("retry-after", "NaN")], None),
-            (vec![("retry-after", "inf")], None),
-            (vec![("retry-after", "1e400")], None),
-            (vec![("retry-after", "1e30")], None),
+            (vec![("retry-after", "inf")], Some(Duration::MAX)),
+            (vec![("retry-after", "1e400")], Some(Duration::MAX)),
+            (vec![("retry-after", "1e30")], Some(Duration::MAX)),
+            (vec![("retry-after", "10000000000000000000")], Some(Duration::from_secs(10_000_000_000_000_000_000))),
+            (vec![("retry-after", "-inf")], None),
+            (vec![("retry-after-ms", "1e300")], Some(Duration::MAX)),
             (vec![("retry-after", "soon")], None),
             (vec![("retry-after", "")], None),
             (vec![("retry-after-ms", "250"), ("retry-after", "9")], Some(Duration::from_millis(250))),
