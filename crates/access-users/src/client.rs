@@ -130,6 +130,49 @@ impl ClientBuilder {
     /// The transport to send requests with. Without one, the default backend is used
     /// (reqwest with the `reqwest` feature, else hyper with the `hyper` feature). Either way
     /// the client wraps it in a [`RetryTransport`] with the [retry policy](Self::retry_policy).
+    ///
+    /// # Runtime
+    ///
+    /// The built-in backends need a tokio runtime with IO and timers (what `#[tokio::main]`
+    /// starts). So do the retry layer's timers: the attempt timeout, the deadline and the
+    /// wait before a retry. A transport of your own may run on any executor, but a call
+    /// polled outside a tokio runtime then fails at once, nothing sent, with
+    /// [`Error::Transport`](crate::Error::Transport) whose source is
+    /// [`TransportError::NoRuntime`](crate::TransportError::NoRuntime) (not retryable),
+    /// unless the policy needs no timer: `RetryPolicy::no_retries().attempt_timeout(None)`,
+    /// which leaves timeouts to your transport.
+    ///
+    /// ```
+    /// use std::future::IntoFuture;
+    /// use cfzt_access_users::cfzt_transport::{Request, Response, RetryPolicy, async_trait};
+    /// use cfzt_access_users::{AccountId, Client, HttpTransport, TransportError, UserId};
+    ///
+    /// /// A transport that needs no tokio (here, a canned answer).
+    /// struct Canned;
+    ///
+    /// #[async_trait]
+    /// impl HttpTransport for Canned {
+    ///     async fn send(&self, _request: Request) -> Result<Response, TransportError> {
+    ///         Ok(http::Response::builder().status(404).body(bytes::Bytes::new()).unwrap())
+    ///     }
+    /// }
+    ///
+    /// let account: AccountId = "023e105f4ecef8ad9ca31a8372d0c353".parse()?;
+    /// let user: UserId = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415".parse()?;
+    /// let client = Client::builder()
+    ///     .api_token("token")
+    ///     .transport(Canned)
+    ///     .retry_policy(RetryPolicy::no_retries().attempt_timeout(None))
+    ///     .build()?;
+    /// let call = client.users(&account).get(&user).into_future();
+    /// assert!(futures_executor::block_on(call).unwrap_err().is_not_found());
+    ///
+    /// // With the default policy, the same call needs tokio's timers and says so.
+    /// let client = Client::builder().api_token("token").transport(Canned).build()?;
+    /// let err = futures_executor::block_on(client.users(&account).get(&user).into_future()).unwrap_err();
+    /// assert!(err.is_transport() && !err.is_retryable() && err.attempts() == Some(0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn transport(mut self, transport: impl HttpTransport + 'static) -> Self {
         self.transport = Some(Arc::new(transport));
         self

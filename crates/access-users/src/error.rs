@@ -199,21 +199,29 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// No complete response arrived for an operation.
+///
+/// Also what a call polled outside a tokio runtime gets when its retry policy needs a
+/// timer: then `attempts` is 0 and the source is
+/// [`TransportError::NoRuntime`] (see [`ClientBuilder::transport`](crate::ClientBuilder::transport)).
 #[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
-#[error("{operation} got no complete response{}", attempts_suffix(*attempts))]
+#[error("{operation} {}", outcome(*attempts))]
 pub struct TransportFailure {
     /// The operation, e.g. `update_user`.
     pub operation: &'static str,
-    /// How many attempts the call made.
+    /// How many attempts the call made (0 when nothing was sent).
     pub attempts: u32,
     /// What the transport reported.
     #[source]
     pub source: TransportError,
 }
 
-fn attempts_suffix(attempts: u32) -> String {
-    if attempts > 1 { format!(" after {attempts} attempts") } else { String::new() }
+fn outcome(attempts: u32) -> String {
+    match attempts {
+        0 => "was not sent".to_string(),
+        1 => "got no complete response".to_string(),
+        n => format!("got no complete response after {n} attempts"),
+    }
 }
 
 /// A 2xx response whose body is not what the API documents.

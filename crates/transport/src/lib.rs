@@ -53,6 +53,17 @@ pub const DEFAULT_MAX_RESPONSE_BODY: usize = 16 * 1024 * 1024;
 ///
 /// The trait is object safe (`Arc<dyn HttpTransport>` is how clients hold it) and is
 /// implemented for `Arc<T>`, `Box<T>` and `&T` of any transport.
+///
+/// # Runtime
+///
+/// The trait itself needs none: an implementation may run on any executor. The built-in
+/// backends (`ReqwestTransport`, `HyperTransport`) need a tokio runtime with IO and timers
+/// enabled (as `#[tokio::main]` starts), and so do [`RetryTransport`]'s timers: the attempt
+/// timeout, the deadline and the wait before a retry. Polled outside a tokio runtime, a
+/// `RetryTransport` whose policy may need a timer sends nothing and returns
+/// [`TransportError::NoRuntime`]; with `RetryPolicy::no_retries().attempt_timeout(None)` it
+/// needs none, and timeouts are the inner transport's job. (Inside a tokio runtime built
+/// without timers, tokio itself panics when the first timer is armed.)
 #[async_trait]
 pub trait HttpTransport: Send + Sync {
     /// Sends `request` and waits for the whole response.

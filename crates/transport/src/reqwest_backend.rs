@@ -14,7 +14,8 @@ use crate::{DEFAULT_MAX_RESPONSE_BODY, HttpTransport, Request, Response, Transpo
 /// `.redirect(reqwest::redirect::Policy::none())`, because a followed redirect would carry
 /// the request's credentials to wherever it points.
 ///
-/// Cloning is cheap and shares the connection pool.
+/// Cloning is cheap and shares the connection pool. Calls must run inside a tokio runtime
+/// with IO and timers enabled, as reqwest's async client requires.
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,

@@ -196,6 +196,12 @@ impl RetryPolicy {
         policy
     }
 
+    /// `true` when a call under this policy may arm a timer: an attempt timeout, a
+    /// deadline, or a wait before a retry.
+    fn needs_timer(&self) -> bool {
+        self.attempt_timeout.is_some() || self.deadline.is_some() || self.max_retries > 0
+    }
+
     /// The backoff before retry number `retries_done + 1`, before jitter.
     pub fn backoff_for(&self, retries_done: u32) -> Duration {
         let factor = 2u32.saturating_pow(retries_done.min(31));
@@ -260,6 +266,9 @@ impl Default for RetryBudget {
 ///   [`RetryPolicy::retry_non_idempotent`] is set.
 /// - A shared [`RetryBudget`] bounds retries across clones.
 /// - Dropping the returned future cancels any wait or attempt in progress.
+/// - Its timers are tokio's: outside a tokio runtime, a policy that may need one fails with
+///   [`TransportError::NoRuntime`] before anything is sent (see
+///   [`HttpTransport`](crate::HttpTransport#runtime)).
 ///
 /// ```
 /// use std::time::Duration;
@@ -419,7 +428,7 @@ fn copy_request(parts: &http::request::Parts, body: &bytes::Bytes) -> Request {
 
 impl<T: HttpTransport> RetryTransport<T> {
     /// Sends `request` as [`HttpTransport::send`] does, and also returns how many attempts
-    /// it took (at least 1).
+    /// it took: at least 1, or 0 when nothing was sent ([`TransportError::NoRuntime`]).
     ///
     /// A client that holds the `RetryTransport` itself gets the count this way, without an
     /// [`AttemptCounter`] in the request (which costs allocations on every call).
@@ -434,6 +443,11 @@ impl<T: HttpTransport> RetryTransport<T> {
         // Taken apart here, outside the future, which so holds it once.
         let mut original = Some(request.into_parts());
         async move {
+            // tokio's timers panic outside its runtime; a call that may need one is refused
+            // before anything is sent, whether or not it would have come to a timer.
+            if policy.needs_timer() && tokio::runtime::Handle::try_current().is_err() {
+                return (Err(TransportError::NoRuntime), 0);
+            }
             // A deadline past what the clock can hold is no deadline.
             let deadline = policy.deadline.and_then(|d| Instant::now().checked_add(d));
             let mut retries_done = 0u32;

@@ -1,4 +1,6 @@
 //! A scripted transport for the retry layer's tests: one step per attempt.
+// Each test file uses part of it.
+#![allow(dead_code)]
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,7 +12,7 @@ use cfzt_transport::{HttpTransport, Request, Response, TransportError, async_tra
 
 /// What one attempt does.
 #[derive(Clone, Debug)]
-pub enum Step {
+pub(crate) enum Step {
     /// Answers with this status and these headers.
     Status(u16, Vec<(&'static str, String)>),
     /// Fails to connect (the request never left).
@@ -22,29 +24,29 @@ pub enum Step {
 }
 
 /// A bare status.
-pub fn status(code: u16) -> Step {
+pub(crate) fn status(code: u16) -> Step {
     Step::Status(code, Vec::new())
 }
 
 /// A status with a `Retry-After` header.
-pub fn retry_after(code: u16, value: &str) -> Step {
+pub(crate) fn retry_after(code: u16, value: &str) -> Step {
     Step::Status(code, vec![("retry-after", value.to_string())])
 }
 
 /// A transport that plays a script, one step per attempt (the last step repeats).
 #[derive(Clone, Default)]
-pub struct Scripted {
+pub(crate) struct Scripted {
     steps: Arc<Mutex<VecDeque<Step>>>,
     calls: Arc<AtomicUsize>,
 }
 
 impl Scripted {
-    pub fn new(steps: &[Step]) -> Self {
+    pub(crate) fn new(steps: &[Step]) -> Self {
         Self { steps: Arc::new(Mutex::new(steps.iter().cloned().collect())), calls: Arc::default() }
     }
 
     /// The attempts made so far.
-    pub fn calls(&self) -> usize {
+    pub(crate) fn calls(&self) -> usize {
         self.calls.load(Ordering::SeqCst)
     }
 }
@@ -77,11 +79,11 @@ impl HttpTransport for Scripted {
 }
 
 /// A request to a loopback URL with an empty body.
-pub fn req(method: &str) -> Request {
+pub(crate) fn req(method: &str) -> Request {
     http::Request::builder().method(method).uri("http://127.0.0.1/x").body(Bytes::new()).unwrap()
 }
 
 /// Seconds as a `Duration`.
-pub fn secs(s: f64) -> Duration {
+pub(crate) fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(s)
 }
