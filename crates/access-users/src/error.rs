@@ -104,11 +104,13 @@ impl Error {
         self.as_api().is_some_and(|e| e.status == StatusCode::TOO_MANY_REQUESTS)
     }
 
-    /// `true` if the same call may succeed later: HTTP 408, 409, 429 and 5xx, and transport
-    /// failures such as connect errors, timeouts and resets.
+    /// `true` if the same call may succeed later: a response the retry layer would retry
+    /// ([`RetryVerdict`](cfzt_transport::RetryVerdict): HTTP 408, 409, 429 and 5xx, with
+    /// `x-should-retry: true|false` overriding the status), and transport failures such as
+    /// connect errors, timeouts and resets.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Api(e) => cfzt_transport::is_retryable_status(e.status),
+            Self::Api(e) => cfzt_transport::RetryVerdict::of(e.status, &e.headers).is_retryable(),
             Self::Transport(t) => t.source.is_transient(),
             _ => false,
         }
@@ -271,5 +273,44 @@ impl ConfigError {
 impl From<ConfigError> for Error {
     fn from(e: ConfigError) -> Self {
         Self::Config(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, should_retry: Option<&'static str>) -> Error {
+        let mut headers = HeaderMap::new();
+        if let Some(value) = should_retry {
+            headers.insert("x-should-retry", http::HeaderValue::from_static(value));
+        }
+        Error::Api(Box::new(ApiError {
+            operation: "get_user",
+            status: StatusCode::from_u16(status).unwrap(),
+            errors: Vec::new(),
+            messages: Vec::new(),
+            cf_ray: None,
+            retry_after: None,
+            body_excerpt: None,
+            headers,
+            attempts: 1,
+        }))
+    }
+
+    #[test]
+    fn is_retryable_reads_x_should_retry_as_the_retry_layer_does() {
+        let cases = [
+            (503, None, true),
+            (503, Some("false"), false),
+            (429, Some("false"), false),
+            (400, None, false),
+            (400, Some("true"), true),
+            (409, None, true),
+            (200, Some("true"), false),
+        ];
+        for (status, header, want) in cases {
+            assert_eq!(api(status, header).is_retryable(), want, "{status} {header:?}");
+        }
     }
 }

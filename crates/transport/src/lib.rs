@@ -14,9 +14,7 @@ mod error;
 pub use error::{BoxError, TransportError};
 
 mod retry;
-pub use retry::{
-    AttemptCounter, RequestOptions, RetryBudget, RetryPolicy, RetryTransport, is_retryable_status, retry_after,
-};
+pub use retry::{RequestOptions, RetryBudget, RetryPolicy, RetryTransport, RetryVerdict, retry_after};
 
 #[cfg(feature = "reqwest")]
 mod reqwest_backend;

@@ -5,7 +5,7 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cfzt_transport::{AttemptCounter, HttpTransport, RequestOptions, RetryBudget, RetryPolicy, RetryTransport};
+use cfzt_transport::{HttpTransport, RequestOptions, RetryBudget, RetryPolicy, RetryTransport};
 use support::{Scripted, Step, req, retry_after, secs, status};
 use tokio::time::Instant;
 
@@ -25,13 +25,9 @@ async fn two_503s_then_success_waits_the_jittered_backoff() {
 #[tokio::test(start_paused = true)]
 async fn retries_exhausted_return_the_last_response_and_count_the_attempts() {
     let inner = Scripted::new(&[status(503)]);
-    let counter = AttemptCounter::new();
-    let mut request = req("GET");
-    request.extensions_mut().insert(counter.clone());
-    let res = RetryTransport::new(inner.clone()).send(request).await.unwrap();
+    let res = RetryTransport::new(inner.clone()).send(req("GET")).await.unwrap();
     assert_eq!(res.status(), 503);
     assert_eq!(inner.calls(), 3);
-    assert_eq!(counter.get(), 3);
 
     // Holding the retry layer itself, the count comes back with the result, for errors too.
     let cases: [(&[Step], u32); 3] = [(&[status(200)], 1), (&[status(503), status(200)], 2), (&[Step::Reset], 3)];
@@ -102,6 +98,7 @@ async fn post_is_retried_only_when_it_never_reached_the_server() {
 
     let inner = Scripted::new(&[status(503), status(201)]);
     assert_eq!(RetryTransport::new(inner.clone()).send(req("POST")).await.unwrap().status(), 503);
+    assert_eq!(inner.calls(), 1);
 
     let inner = Scripted::new(&[Step::Reset, status(201)]);
     let t = RetryTransport::new(inner.clone()).with_policy(RetryPolicy::default().retry_non_idempotent(true));
@@ -128,4 +125,22 @@ async fn a_shared_budget_stops_a_retry_storm() {
     b.send(req("GET")).await.unwrap();
     assert_eq!(inner.calls(), 4, "no tokens left: sent once, not retried");
     assert_eq!(budget.available(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn x_should_retry_overrides_the_status_for_any_method() {
+    let header = |code, value: &str| Step::Status(code, vec![("x-should-retry", value.to_string())]);
+    // (script, method, calls, final status)
+    let cases = [
+        (vec![header(400, "true"), status(200)], "GET", 2, 200),
+        (vec![header(503, "true"), status(201)], "POST", 2, 201),
+        (vec![header(503, "false"), status(200)], "GET", 1, 503),
+        (vec![header(429, "false"), status(200)], "GET", 1, 429),
+        (vec![header(200, "true"), status(204)], "GET", 1, 200),
+    ];
+    for (script, method, calls, want) in cases {
+        let inner = Scripted::new(&script);
+        let res = RetryTransport::new(inner.clone()).send(req(method)).await.unwrap();
+        assert_eq!((inner.calls(), res.status().as_u16()), (calls, want), "{script:?} {method}");
+    }
 }
