@@ -13,7 +13,8 @@ fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
 #[test]
 fn verdict_table() {
     use RetryVerdict::{Final, Requested, Retryable};
-    let cases: [(u16, &[(&'static str, &str)], RetryVerdict); 16] = [
+    type Headers = &'static [(&'static str, &'static str)];
+    let cases: [(u16, Headers, RetryVerdict); 16] = [
         (200, &[], Final),
         (204, &[("x-should-retry", "true")], Final),
         (302, &[], Final),
