@@ -57,7 +57,9 @@ impl ReqwestTransport {
         self
     }
 
-    /// The underlying client.
+    /// The `reqwest::Client` every request goes through. Cloning it shares its connection
+    /// pool, e.g. to send other requests over the same connections; to change its
+    /// configuration, build a new client and wrap it with [`from_client`](Self::from_client).
     pub fn client(&self) -> &reqwest::Client {
         &self.client
     }
