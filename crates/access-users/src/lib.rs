@@ -27,3 +27,4 @@ pub use cfzt_transport::{HttpTransport, TransportError};
 
 pub use cfzt_models;
 pub use cfzt_transport;
+pub use cfzt_transport::{bytes, http};

@@ -8,7 +8,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 pub use async_trait::async_trait;
+/// The `bytes` crate, whose `Bytes` is every request's and response's body: a transport
+/// author needs no dependency of their own to name it.
+pub use bytes;
 use bytes::Bytes;
+/// The `http` crate, whose `Request`, `Response`, `StatusCode` and headers the trait speaks.
+pub use http;
 
 mod error;
 pub use error::{BoxError, TransportError};
@@ -19,16 +24,19 @@ pub use retry::{RequestOptions, RetryBudget, RetryPolicy, RetryTransport, RetryV
 #[cfg(feature = "reqwest")]
 mod reqwest_backend;
 #[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub use reqwest_backend::ReqwestTransport;
 
 #[cfg(feature = "hyper")]
 mod hyper_backend;
 #[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use hyper_backend::HyperTransport;
 
 #[cfg(feature = "mock")]
 mod mock;
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use mock::MockHttpTransport;
 
 #[cfg(any(feature = "reqwest", feature = "hyper"))]

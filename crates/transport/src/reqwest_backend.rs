@@ -16,6 +16,7 @@ use crate::{DEFAULT_MAX_RESPONSE_BODY, HttpTransport, Request, Response, Transpo
 ///
 /// Cloning is cheap and shares the connection pool. Calls must run inside a tokio runtime
 /// with IO and timers enabled, as reqwest's async client requires.
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
