@@ -33,6 +33,10 @@ mod mock;
 #[cfg(feature = "mock")]
 pub use mock::MockHttpTransport;
 
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
+
 #[cfg(any(feature = "reqwest", feature = "hyper"))]
 mod body;
 
