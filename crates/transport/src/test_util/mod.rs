@@ -18,7 +18,7 @@
 //! - [`infallible_transport`] and [`transport_fn`]: the response depends on the request
 //!   (answer by the `page` query parameter, count calls, fail the third one). You write the
 //!   transport as a closure.
-//! - [`MockHttpTransport`](crate::MockHttpTransport) (feature `mock`): you need what
+//! - `MockHttpTransport` (feature `mock`): you need what
 //!   [mockall](https://docs.rs/mockall) offers, such as call counts checked on drop
 //!   (`times`), sequences across several mocks, or matchers built from predicates. For
 //!   plain request assertions the doubles here give clearer failures.
