@@ -11,7 +11,7 @@ mod server;
 mod state;
 
 pub use faults::{Fault, FaultRule, Route, Times};
-pub use journal::{AuthScheme, JournalEntry};
+pub use journal::{AuthScheme, JournalEntry, JournalLimits, JournalStats};
 pub use operation::{API_PREFIX, Operation};
 pub use server::{FakeServer, FakeServerBuilder};
 pub use state::{DEMO_ACCOUNT_ID, DEMO_SESSION_NONCE, DEMO_USER_EMAIL, DEMO_USER_ID, DEMO_USER_NAME};

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cfzt-fake-server [--port 8787] [--host 127.0.0.1] [--empty] [--token TOKEN] [--strict-per-page]
+//!                  [--journal-max-entries N] [--journal-max-bytes N]
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -13,6 +14,7 @@ use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer};
 
 const USAGE: &str = "\
 usage: cfzt-fake-server [--port PORT] [--host ADDR] [--empty] [--token TOKEN] [--strict-per-page]
+                        [--journal-max-entries N] [--journal-max-bytes N]
 
 Serves a stateful, in-memory fake of Cloudflare's Access Users API until Ctrl-C.
 
@@ -21,6 +23,11 @@ Serves a stateful, in-memory fake of Cloudflare's Access Users API until Ctrl-C.
   --empty             start without the demo data
   --token TOKEN       accept only `Authorization: Bearer TOKEN` (others get 403)
   --strict-per-page   refuse per_page values outside 1,5,10,20,25,50,100,1000 (code 12091)
+  --journal-max-entries N
+                      keep at most N requests in the journal (default 50000; 0 keeps none)
+  --journal-max-bytes N
+                      keep at most N bytes of requests in the journal (default 33554432,
+                      32 MiB); each stored body is cut at 64 KiB
   -h, --help          print this help";
 
 /// The parsed command line.
@@ -30,6 +37,8 @@ struct Options {
     empty: bool,
     token: Option<String>,
     strict_per_page: bool,
+    journal_max_entries: Option<usize>,
+    journal_max_bytes: Option<usize>,
 }
 
 /// What the command line asks for.
@@ -45,6 +54,8 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
     let mut empty = false;
     let mut token = None;
     let mut strict_per_page = false;
+    let mut journal_max_entries = None;
+    let mut journal_max_bytes = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         // Accept both `--flag value` and `--flag=value`.
@@ -72,13 +83,29 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
                 }
                 token = Some(v);
             }
+            "--journal-max-entries" | "--journal-max-bytes" => {
+                let v = value(&flag)?;
+                let n = v.parse::<usize>().map_err(|_| format!("{flag}: {v:?} is not a whole number"))?;
+                if flag == "--journal-max-entries" {
+                    journal_max_entries = Some(n);
+                } else {
+                    journal_max_bytes = Some(n);
+                }
+            }
             "--empty" | "--strict-per-page" if inline.is_some() => return Err(format!("{flag} takes no value")),
             "--empty" => empty = true,
             "--strict-per-page" => strict_per_page = true,
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    Ok(Command::Serve(Options { addr: SocketAddr::new(host, port), empty, token, strict_per_page }))
+    Ok(Command::Serve(Options {
+        addr: SocketAddr::new(host, port),
+        empty,
+        token,
+        strict_per_page,
+        journal_max_entries,
+        journal_max_bytes,
+    }))
 }
 
 fn main() -> ExitCode {
@@ -110,6 +137,12 @@ async fn serve(options: Options) -> ExitCode {
     }
     if let Some(token) = &options.token {
         builder = builder.require_token(token.clone());
+    }
+    if let Some(n) = options.journal_max_entries {
+        builder = builder.journal_max_entries(n);
+    }
+    if let Some(n) = options.journal_max_bytes {
+        builder = builder.journal_max_bytes(n);
     }
     let server = match builder.start().await {
         Ok(server) => server,
@@ -159,6 +192,11 @@ mod tests {
         assert_eq!(o.addr, "[::1]:0".parse().unwrap());
         assert!(o.empty && o.strict_per_page);
         assert_eq!(o.token.as_deref(), Some("abc"));
+        assert_eq!((o.journal_max_entries, o.journal_max_bytes), (None, None));
+        let Ok(Command::Serve(o)) = parse(&["--journal-max-entries", "10", "--journal-max-bytes=4096"]) else {
+            panic!()
+        };
+        assert_eq!((o.journal_max_entries, o.journal_max_bytes), (Some(10), Some(4096)));
         assert_eq!(parse(&["--help"]), Ok(Command::Help));
     }
 
@@ -171,6 +209,9 @@ mod tests {
             &["--host", "localhost:1"],
             &["--token", ""],
             &["--empty=yes"],
+            &["--journal-max-entries"],
+            &["--journal-max-entries", "-1"],
+            &["--journal-max-bytes", "1MiB"],
             &["--verbose"],
             &["serve"],
         ] {

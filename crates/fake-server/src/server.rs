@@ -29,7 +29,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use crate::api::{self, ApiError};
 use crate::codes;
 use crate::faults::{self, ActiveRule, Fault, FaultRule};
-use crate::journal::{AuthScheme, Journal, JournalEntry};
+use crate::journal::{AuthScheme, Journal, JournalEntry, JournalLimits, JournalStats};
 use crate::operation::{API_PREFIX, Operation};
 use crate::state::{SessionRecord, Store};
 
@@ -75,6 +75,7 @@ pub struct FakeServerBuilder {
     token: Option<String>,
     strict_per_page: bool,
     bind: SocketAddr,
+    journal: JournalLimits,
 }
 
 impl Default for FakeServerBuilder {
@@ -84,6 +85,7 @@ impl Default for FakeServerBuilder {
             token: None,
             strict_per_page: false,
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            journal: JournalLimits::default(),
         }
     }
 }
@@ -120,6 +122,30 @@ impl FakeServerBuilder {
         self
     }
 
+    /// The most requests the journal keeps (default
+    /// [`JournalLimits::DEFAULT_MAX_ENTRIES`], 50,000); older ones are forgotten first.
+    /// `0` turns the journal off.
+    pub fn journal_max_entries(mut self, entries: usize) -> Self {
+        self.journal.max_entries = entries;
+        self
+    }
+
+    /// The most bytes the journal keeps (default [`JournalLimits::DEFAULT_MAX_BYTES`],
+    /// 32 MiB), counted over each entry's method, path, query, headers and stored body;
+    /// older entries are forgotten first.
+    pub fn journal_max_bytes(mut self, bytes: usize) -> Self {
+        self.journal.max_bytes = bytes;
+        self
+    }
+
+    /// The most bytes of one request body the journal stores (default
+    /// [`JournalLimits::DEFAULT_MAX_BODY_BYTES`], 64 KiB); a longer body is cut and its
+    /// entry marked [`truncated`](JournalEntry::truncated).
+    pub fn journal_max_body_bytes(mut self, bytes: usize) -> Self {
+        self.journal.max_body_bytes = bytes;
+        self
+    }
+
     /// Binds the listener and starts serving on the current tokio runtime.
     ///
     /// # Errors
@@ -131,7 +157,7 @@ impl FakeServerBuilder {
         let shared = Arc::new(Shared {
             store: Mutex::new(if self.demo_data { Store::demo() } else { Store::default() }),
             faults: Mutex::new(Vec::new()),
-            journal: Mutex::new(Journal::default()),
+            journal: Mutex::new(Journal::new(self.journal)),
             strict_per_page: self.strict_per_page,
             token: self.token,
         });
@@ -215,13 +241,21 @@ impl FakeServer {
 
     // ----- journal --------------------------------------------------------------------
 
-    /// Every request received since the start or the last [`FakeServer::clear_journal`],
-    /// in the order received.
+    /// The requests received since the start or the last [`FakeServer::clear_journal`],
+    /// in the order received: all of them, or the newest ones when more arrived than the
+    /// journal's bounds hold (see [`FakeServerBuilder::journal_max_entries`] and
+    /// [`FakeServer::journal_stats`]).
     pub fn journal(&self) -> Vec<JournalEntry> {
         lock(&self.shared.journal).snapshot()
     }
 
-    /// Forgets the requests received so far.
+    /// How many entries and bytes the journal holds, and how many entries it forgot to
+    /// stay within its bounds.
+    pub fn journal_stats(&self) -> JournalStats {
+        lock(&self.shared.journal).stats()
+    }
+
+    /// Forgets the requests received so far (and resets the eviction count).
     pub fn clear_journal(&self) {
         lock(&self.shared.journal).clear();
     }
@@ -381,6 +415,7 @@ async fn handle(
     let path = parts.uri.path().to_string();
     let operation = Operation::classify(&method, &path);
     let fault = faults::pick(&mut lock(&shared.faults), &method, operation, &path);
+    let (body_text, body_len) = lock(&shared.journal).body_text(body.as_deref().unwrap_or_default());
     let entry = JournalEntry {
         method,
         path,
@@ -388,7 +423,9 @@ async fn handle(
         operation,
         status: 0,
         faulted: fault.is_some(),
-        body: body.as_deref().map(String::from_utf8_lossy).unwrap_or_default().into_owned(),
+        body: body_text,
+        body_len,
+        truncated: false,
         auth: auth_scheme(&parts.headers),
         headers: parts
             .headers
