@@ -1,24 +1,15 @@
-//! The server: builder, accept loop, the per-request pipeline (journal, faults, auth) and
-//! the handle tests hold.
+//! The server: the builder, the handle tests hold, and the accept loop.
 
 use std::fmt;
-use std::future::Future;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::{Context, Poll};
-use std::time::Instant;
+use std::sync::Arc;
 
 use axum::Router;
-use axum::body::{Body, Bytes, HttpBody};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, Response, StatusCode, header};
-use axum::response::IntoResponse;
+use axum::body::Body;
 use cfzt_models::{
-    AccountId, ActiveSession, ActiveSessionDetail, CreateUserParams, FailedLogin, Identity, ResponseInfo, SessionNonce,
-    User, UserId,
+    AccountId, ActiveSession, ActiveSessionDetail, CreateUserParams, FailedLogin, Identity, SessionNonce, User, UserId,
 };
-use hyper::body::{Frame, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -26,36 +17,13 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::api::{self, ApiError};
-use crate::codes;
-use crate::faults::{self, ActiveRule, Fault, FaultRule};
-use crate::journal::{AuthScheme, Journal, JournalEntry, JournalLimits, JournalStats};
-use crate::operation::{API_PREFIX, Operation};
-use crate::state::{SessionRecord, Store};
-
-/// The largest request body the fake reads; larger bodies are answered with 413.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// Everything the connections share: the state, the fault rules, the journal and the
-/// configuration.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    store: Mutex<Store>,
-    faults: Mutex<Vec<ActiveRule>>,
-    journal: Mutex<Journal>,
-    pub(crate) strict_per_page: bool,
-    token: Option<String>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-impl Shared {
-    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        lock(&self.store)
-    }
-}
+use crate::api;
+use crate::faults::{ActiveRule, FaultRule};
+use crate::journal::{Journal, JournalEntry, JournalLimits, JournalStats};
+use crate::operation::API_PREFIX;
+use crate::pipeline;
+use crate::state::Shared;
+use crate::store::{SessionRecord, Store};
 
 /// Configures and starts a [`FakeServer`]. Made by [`FakeServer::builder`].
 ///
@@ -154,13 +122,8 @@ impl FakeServerBuilder {
     pub async fn start(self) -> io::Result<FakeServer> {
         let listener = TcpListener::bind(self.bind).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared {
-            store: Mutex::new(if self.demo_data { Store::demo() } else { Store::default() }),
-            faults: Mutex::new(Vec::new()),
-            journal: Mutex::new(Journal::new(self.journal)),
-            strict_per_page: self.strict_per_page,
-            token: self.token,
-        });
+        let store = if self.demo_data { Store::demo() } else { Store::default() };
+        let shared = Arc::new(Shared::new(store, Journal::new(self.journal), self.strict_per_page, self.token));
         let router = api::router(Arc::clone(&shared));
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&shared), router));
         Ok(FakeServer { addr, base_url: format!("http://{addr}{API_PREFIX}"), shared, task: Some(task) })
@@ -231,12 +194,12 @@ impl FakeServer {
 
     /// Adds a fault rule after the ones already injected. See [`FaultRule`].
     pub fn inject(&self, rule: FaultRule) {
-        lock(&self.shared.faults).push(ActiveRule::new(rule));
+        self.shared.faults().push(ActiveRule::new(rule));
     }
 
     /// Removes every fault rule.
     pub fn clear_faults(&self) {
-        lock(&self.shared.faults).clear();
+        self.shared.faults().clear();
     }
 
     // ----- journal --------------------------------------------------------------------
@@ -246,18 +209,18 @@ impl FakeServer {
     /// journal's bounds hold (see [`FakeServerBuilder::journal_max_entries`] and
     /// [`FakeServer::journal_stats`]).
     pub fn journal(&self) -> Vec<JournalEntry> {
-        lock(&self.shared.journal).snapshot()
+        self.shared.journal().snapshot()
     }
 
     /// How many entries and bytes the journal holds, and how many entries it forgot to
     /// stay within its bounds.
     pub fn journal_stats(&self) -> JournalStats {
-        lock(&self.shared.journal).stats()
+        self.shared.journal().stats()
     }
 
     /// Forgets the requests received so far (and resets the eviction count).
     pub fn clear_journal(&self) {
-        lock(&self.shared.journal).clear();
+        self.shared.journal().clear();
     }
 
     // ----- state ----------------------------------------------------------------------
@@ -351,20 +314,6 @@ fn random_nonce() -> SessionNonce {
 // Connections
 // ---------------------------------------------------------------------------------------
 
-/// The error a request handler returns to make hyper close the connection unanswered.
-#[derive(Debug)]
-struct ConnectionDropped;
-
-impl fmt::Display for ConnectionDropped {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("connection dropped by an injected fault")
-    }
-}
-
-impl std::error::Error for ConnectionDropped {}
-
-type RouterService = TowerToHyperService<axum::routing::RouterIntoService<Body>>;
-
 async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, router: Router) {
     // Dropping the set (when this task is aborted) aborts every connection task.
     let mut connections = JoinSet::new();
@@ -377,7 +326,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, router: Router)
                     let shared = Arc::clone(&shared);
                     let service = service.clone();
                     connections.spawn(async move {
-                        let handler = service_fn(move |req| handle(Arc::clone(&shared), service.clone(), req));
+                        let handler = service_fn(move |req| pipeline::handle(Arc::clone(&shared), service.clone(), req));
                         // A dropped connection ends with an error here; nothing to do about it.
                         let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), handler).await;
                     });
@@ -386,230 +335,6 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, router: Router)
                 Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
             },
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
-        }
-    }
-}
-
-/// What to do with a request once its fault (if any) is known.
-enum Outcome {
-    Respond(Response<Body>),
-    Drop,
-}
-
-/// One request: journal it, apply a fault or handle it, and add `cf-ray`.
-async fn handle(
-    shared: Arc<Shared>,
-    router: RouterService,
-    req: Request<Incoming>,
-) -> Result<Response<Body>, ConnectionDropped> {
-    let received_at = Instant::now();
-    let (parts, body) = req.into_parts();
-    let too_large = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
-        .is_some_and(|n| n > MAX_BODY_BYTES);
-    let body = if too_large { None } else { axum::body::to_bytes(Body::new(body), MAX_BODY_BYTES).await.ok() };
-
-    let method = parts.method.as_str().to_string();
-    let path = parts.uri.path().to_string();
-    let operation = Operation::classify(&method, &path);
-    let fault = faults::pick(&mut lock(&shared.faults), &method, operation, &path);
-    let (body_text, body_len) = lock(&shared.journal).body_text(body.as_deref().unwrap_or_default());
-    let entry = JournalEntry {
-        method,
-        path,
-        query: parts.uri.query().map(str::to_string),
-        operation,
-        status: 0,
-        faulted: fault.is_some(),
-        body: body_text,
-        body_len,
-        truncated: false,
-        auth: auth_scheme(&parts.headers),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                // Credentials are recorded as present, never by value: the journal is
-                // printed in test failures and must not leak a real token.
-                let value = if matches!(n.as_str(), "authorization" | "x-auth-key") {
-                    REDACTED.to_string()
-                } else {
-                    String::from_utf8_lossy(v.as_bytes()).into_owned()
-                };
-                (n.as_str().to_string(), value)
-            })
-            .collect(),
-        received_at,
-    };
-    let seq = lock(&shared.journal).push(entry);
-
-    let outcome = match fault {
-        None => Outcome::Respond(handle_normally(&shared, router, parts, body).await),
-        Some(Fault::Delay(delay)) => {
-            tokio::time::sleep(delay).await;
-            Outcome::Respond(handle_normally(&shared, router, parts, body).await)
-        }
-        Some(Fault::DropAfterHandling) => {
-            let _ = handle_normally(&shared, router, parts, body).await;
-            Outcome::Drop
-        }
-        Some(Fault::DropConnection) => Outcome::Drop,
-        Some(Fault::ResetMidBody) => Outcome::Respond(truncated_response()),
-        Some(Fault::Status { status, body, content_type, headers }) => {
-            Outcome::Respond(fault_response(status, body, &content_type, &headers))
-        }
-    };
-    match outcome {
-        Outcome::Respond(mut response) => {
-            response.headers_mut().entry("cf-ray").or_insert_with(new_ray);
-            lock(&shared.journal).answer(seq, response.status().as_u16());
-            Ok(response)
-        }
-        Outcome::Drop => Err(ConnectionDropped),
-    }
-}
-
-/// Authentication, then the router.
-async fn handle_normally(
-    shared: &Shared,
-    router: RouterService,
-    parts: axum::http::request::Parts,
-    body: Option<Bytes>,
-) -> Response<Body> {
-    let Some(body) = body else {
-        let message = format!("request body is larger than {MAX_BODY_BYTES} bytes");
-        return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, codes::BODY_TOO_LARGE, message).into_response();
-    };
-    if let Err(e) = check_auth(shared, &parts.headers) {
-        return e.into_response();
-    }
-    let request = Request::from_parts(parts, Body::from(body));
-    match hyper::service::Service::call(&router, request).await {
-        Ok(response) => response,
-        Err(never) => match never {},
-    }
-}
-
-fn new_ray() -> HeaderValue {
-    HeaderValue::from_str(&format!("{:016x}-FAKE", fastrand::u64(..))).expect("hex is a valid header value")
-}
-
-// ---------------------------------------------------------------------------------------
-// Authentication
-// ---------------------------------------------------------------------------------------
-
-/// The token of an `Authorization: Bearer <token>` header: `Ok(None)` without the header,
-/// `Err(())` when the header is there but malformed.
-/// What the journal records instead of a credential's value.
-const REDACTED: &str = "[REDACTED]";
-
-fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, ()> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
-    let value = value.to_str().map_err(|_| ())?;
-    let (scheme, token) = value.split_once(' ').ok_or(())?;
-    let token = token.trim();
-    if scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && !token.contains(char::is_whitespace) {
-        Ok(Some(token))
-    } else {
-        Err(())
-    }
-}
-
-fn has_key_pair(headers: &HeaderMap) -> bool {
-    let present = |name: &str| headers.get(name).is_some_and(|v| !v.as_bytes().trim_ascii().is_empty());
-    present("x-auth-email") && present("x-auth-key")
-}
-
-fn auth_scheme(headers: &HeaderMap) -> AuthScheme {
-    match (bearer_token(headers), has_key_pair(headers)) {
-        (Err(()), _) => AuthScheme::Malformed,
-        (Ok(Some(_)), true) => AuthScheme::Both,
-        (Ok(Some(_)), false) => AuthScheme::Token,
-        (Ok(None), true) => AuthScheme::ApiKey,
-        (Ok(None), false) => AuthScheme::None,
-    }
-}
-
-fn check_auth(shared: &Shared, headers: &HeaderMap) -> Result<(), ApiError> {
-    let auth_error = |status| ApiError::new(status, codes::AUTHENTICATION_ERROR, "Authentication error");
-    match auth_scheme(headers) {
-        AuthScheme::Malformed => {
-            let mut info = ResponseInfo::new(codes::INVALID_REQUEST_HEADERS, "Invalid request headers");
-            info.extra.insert(
-                "error_chain".into(),
-                serde_json::json!([{"code": codes::INVALID_AUTHORIZATION_FORMAT,
-                                    "message": "Invalid format for Authorization header"}]),
-            );
-            Err(ApiError::with_info(StatusCode::BAD_REQUEST, info))
-        }
-        AuthScheme::None => Err(auth_error(StatusCode::UNAUTHORIZED)),
-        _ => match &shared.token {
-            Some(required) if bearer_token(headers) != Ok(Some(required.as_str())) => {
-                Err(auth_error(StatusCode::FORBIDDEN))
-            }
-            _ => Ok(()),
-        },
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Fault responses
-// ---------------------------------------------------------------------------------------
-
-fn fault_response(status: u16, body: String, content_type: &str, headers: &[(String, String)]) -> Response<Body> {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = (status, body).into_response();
-    let map = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(content_type) {
-        map.insert(header::CONTENT_TYPE, v);
-    }
-    for (name, value) in headers {
-        if let (Ok(n), Ok(v)) = (HeaderName::try_from(name.as_str()), HeaderValue::from_str(value)) {
-            map.append(n, v);
-        }
-    }
-    response
-}
-
-/// A 200 that announces a whole JSON body but sends half of it, then fails the stream so
-/// hyper closes the connection.
-fn truncated_response() -> Response<Body> {
-    let full = Bytes::from_static(
-        br#"{"success":true,"errors":[],"messages":[],"result":{"note":"this body was cut short by a reset_mid_body fault"}}"#,
-    );
-    let half = full.slice(..full.len() / 2);
-    let body =
-        TruncatedBody { first: Some(half), pause: Box::pin(tokio::time::sleep(std::time::Duration::from_millis(50))) };
-    let mut response = Response::new(Body::new(body));
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
-    response
-}
-
-/// Yields one chunk, waits a moment (so the chunk reaches the client), then fails.
-struct TruncatedBody {
-    first: Option<Bytes>,
-    pause: Pin<Box<tokio::time::Sleep>>,
-}
-
-impl HttpBody for TruncatedBody {
-    type Data = Bytes;
-    type Error = io::Error;
-
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
-        let this = self.get_mut();
-        if let Some(chunk) = this.first.take() {
-            return Poll::Ready(Some(Ok(Frame::data(chunk))));
-        }
-        match this.pause.as_mut().poll(cx) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(()) => Poll::Ready(Some(Err(io::Error::new(
-                io::ErrorKind::ConnectionReset,
-                "response cut short by a reset_mid_body fault",
-            )))),
         }
     }
 }
