@@ -7,6 +7,7 @@ use cfzt_models::ResponseInfo;
 use crate::codes;
 use crate::failure::Failure;
 use crate::journal::AuthScheme;
+use crate::ratelimit::Credential;
 
 /// What the journal records instead of a credential's value.
 const REDACTED: &str = "[REDACTED]";
@@ -28,6 +29,16 @@ pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, ()> {
 fn has_key_pair(headers: &HeaderMap) -> bool {
     let present = |name: &str| headers.get(name).is_some_and(|v| !v.as_bytes().trim_ascii().is_empty());
     present("x-auth-email") && present("x-auth-key")
+}
+
+/// The credential the rate limit counts a request against: the bearer token, else the
+/// email/key pair; `None` for a request without usable credentials.
+pub(crate) fn credential(headers: &HeaderMap) -> Option<Credential<'_>> {
+    if let Ok(Some(token)) = bearer_token(headers) {
+        return Some(Credential::Token(token));
+    }
+    let value = |name: &str| headers.get(name)?.to_str().ok().map(str::trim).filter(|v| !v.is_empty());
+    Some(Credential::Key { email: value("x-auth-email")?, key: value("x-auth-key")? })
 }
 
 /// Which credentials `headers` carry.

@@ -7,6 +7,10 @@ use serde::Serialize;
 
 use crate::codes;
 
+/// The message of a rate-limited call (code [`codes::RATE_LIMITED`]), as reported from
+/// the live API.
+pub(crate) const RATE_LIMITED_MESSAGE: &str = "Please wait and consider throttling your request speed";
+
 /// A failed call: a status and the `errors` of a Cloudflare failure envelope. (Named apart
 /// from the SDK's public `ApiError`, which is what a client makes of one.)
 #[derive(Debug, Clone)]
@@ -31,6 +35,10 @@ impl Failure {
     pub(crate) fn bad_field(pointer: &str, message: impl Into<String>) -> Failure {
         let info = ResponseInfo::new(codes::INVALID_REQUEST, message).with_pointer(pointer);
         Failure::with_info(StatusCode::BAD_REQUEST, info)
+    }
+
+    pub(crate) fn rate_limited() -> Failure {
+        Failure::new(StatusCode::TOO_MANY_REQUESTS, codes::RATE_LIMITED, RATE_LIMITED_MESSAGE)
     }
 
     pub(crate) fn user_not_found() -> Failure {

@@ -13,7 +13,7 @@ use cfzt_models::ResponseInfo;
 use hyper::body::Frame;
 
 use crate::codes;
-use crate::failure::failure_body;
+use crate::failure::{RATE_LIMITED_MESSAGE, failure_body};
 use crate::operation::Operation;
 
 /// Which requests a [`FaultRule`] looks at.
@@ -99,7 +99,7 @@ impl Fault {
     pub fn status(status: u16) -> Fault {
         let (code, message) = match status {
             401 | 403 => (codes::AUTHENTICATION_ERROR, "Authentication error".to_string()),
-            429 => (codes::RATE_LIMITED, "Please wait and consider throttling your request speed".to_string()),
+            429 => (codes::RATE_LIMITED, RATE_LIMITED_MESSAGE.to_string()),
             _ => (codes::INJECTED_FAILURE, format!("{} (fault injected by cfzt-fake-server)", reason(status))),
         };
         let body = failure_body(&[ResponseInfo::new(code, message)]);

@@ -10,6 +10,7 @@ mod faults;
 mod journal;
 mod operation;
 mod pipeline;
+mod ratelimit;
 mod server;
 mod state;
 mod store;
@@ -17,6 +18,7 @@ mod store;
 pub use faults::{Fault, FaultRule, Route, Times};
 pub use journal::{AuthScheme, JournalEntry, JournalLimits, JournalStats};
 pub use operation::{API_PREFIX, Operation};
+pub use ratelimit::{CredentialFingerprint, RateLimit, RateLimitStats};
 pub use server::{FakeServer, FakeServerBuilder};
 pub use store::{DEMO_ACCOUNT_ID, DEMO_SESSION_NONCE, DEMO_USER_EMAIL, DEMO_USER_ID, DEMO_USER_NAME};
 

@@ -17,6 +17,7 @@ use crate::failure::Failure;
 use crate::faults::{self, Fault};
 use crate::journal::JournalEntry;
 use crate::operation::Operation;
+use crate::ratelimit::{self, Verdict};
 use crate::state::Shared;
 
 /// The largest request body the fake reads; larger bodies are answered with 413.
@@ -105,8 +106,26 @@ pub(crate) async fn handle(
     }
 }
 
-/// Authentication, then the router.
+/// The rate limit, then the answer, which carries the rate-limit headers.
 async fn handle_normally(
+    shared: &Shared,
+    router: RouterService,
+    parts: axum::http::request::Parts,
+    body: Option<Bytes>,
+) -> Response<Body> {
+    let counted = auth::credential(&parts.headers).and_then(|c| shared.count_request(c));
+    let mut response = match counted {
+        Some((_, Verdict::Refused { .. })) => Failure::rate_limited().into_response(),
+        _ => answer(shared, router, parts, body).await,
+    };
+    if let Some((limit, verdict)) = counted {
+        ratelimit::add_headers(response.headers_mut(), limit, verdict);
+    }
+    response
+}
+
+/// The body limit, authentication, then the router.
+async fn answer(
     shared: &Shared,
     router: RouterService,
     parts: axum::http::request::Parts,

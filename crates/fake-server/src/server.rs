@@ -1,5 +1,6 @@
 //! The server: the builder, the handle tests hold, and the accept loop.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -22,6 +23,7 @@ use crate::faults::{ActiveRule, FaultRule};
 use crate::journal::{Journal, JournalEntry, JournalLimits, JournalStats};
 use crate::operation::API_PREFIX;
 use crate::pipeline;
+use crate::ratelimit::{Credential, CredentialFingerprint, RateLimit, RateLimitStats};
 use crate::state::Shared;
 use crate::store::{SessionRecord, Store};
 
@@ -44,6 +46,7 @@ pub struct FakeServerBuilder {
     strict_per_page: bool,
     bind: SocketAddr,
     journal: JournalLimits,
+    rate_limit: Option<RateLimit>,
 }
 
 impl Default for FakeServerBuilder {
@@ -54,6 +57,7 @@ impl Default for FakeServerBuilder {
             strict_per_page: false,
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             journal: JournalLimits::default(),
+            rate_limit: None,
         }
     }
 }
@@ -90,6 +94,28 @@ impl FakeServerBuilder {
         self
     }
 
+    /// Enforces `limit` per credential, as the API does: every answer to a request with
+    /// credentials carries `Ratelimit` and `Ratelimit-Policy`, and a credential over the
+    /// quota gets **429** (code [`RATE_LIMITED`](crate::codes::RATE_LIMITED), `Retry-After`) until its block
+    /// ends. See [`RateLimit`] and the crate docs' *Rate limit* section.
+    ///
+    /// Off by default in the library: a server started in a test serves any number of
+    /// requests, as the tests and benchmarks that make thousands of calls expect. Turn it
+    /// on with [`RateLimit::cloudflare`] for the API's limit, or a scaled-down one such as
+    /// `RateLimit::new(5, Duration::from_millis(200))`. (The binary enforces the API's
+    /// limit unless started with `--rate-limit off`.)
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// Enforces no rate limit (the default): no request is refused for its rate and no
+    /// rate-limit headers are sent.
+    pub fn no_rate_limit(mut self) -> Self {
+        self.rate_limit = None;
+        self
+    }
+
     /// The most requests the journal keeps (default
     /// [`JournalLimits::DEFAULT_MAX_ENTRIES`], 50,000); older ones are forgotten first.
     /// `0` turns the journal off.
@@ -123,7 +149,8 @@ impl FakeServerBuilder {
         let listener = TcpListener::bind(self.bind).await?;
         let addr = listener.local_addr()?;
         let store = if self.demo_data { Store::demo() } else { Store::default() };
-        let shared = Arc::new(Shared::new(store, Journal::new(self.journal), self.strict_per_page, self.token));
+        let shared =
+            Arc::new(Shared::new(store, Journal::new(self.journal), self.rate_limit, self.strict_per_page, self.token));
         let router = api::router(Arc::clone(&shared));
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&shared), router));
         Ok(FakeServer { addr, base_url: format!("http://{addr}{API_PREFIX}"), shared, task: Some(task) })
@@ -221,6 +248,35 @@ impl FakeServer {
     /// Forgets the requests received so far (and resets the eviction count).
     pub fn clear_journal(&self) {
         self.shared.journal().clear();
+    }
+
+    // ----- rate limit -----------------------------------------------------------------
+
+    /// What the rate limit did, per credential: requests counted and refused, since the
+    /// start. Empty without a [rate limit](FakeServerBuilder::rate_limit). Look up a
+    /// credential with [`FakeServer::token_fingerprint`] or
+    /// [`FakeServer::key_fingerprint`], or use [`FakeServer::rate_limit_stats_of_token`].
+    pub fn rate_limit_stats(&self) -> HashMap<CredentialFingerprint, RateLimitStats> {
+        self.shared.rate_limit_stats()
+    }
+
+    /// The fingerprint under which the rate limit counts requests with
+    /// `Authorization: Bearer <token>`; `None` without a rate limit.
+    pub fn token_fingerprint(&self, token: &str) -> Option<CredentialFingerprint> {
+        self.shared.fingerprint(Credential::Token(token))
+    }
+
+    /// The fingerprint under which the rate limit counts requests with this
+    /// `X-Auth-Email` (compared case-insensitively) and `X-Auth-Key`; `None` without a
+    /// rate limit.
+    pub fn key_fingerprint(&self, email: &str, key: &str) -> Option<CredentialFingerprint> {
+        self.shared.fingerprint(Credential::Key { email, key })
+    }
+
+    /// The rate limit's counts for requests with `Authorization: Bearer <token>` (zero
+    /// for a token never seen, or without a rate limit).
+    pub fn rate_limit_stats_of_token(&self, token: &str) -> RateLimitStats {
+        self.token_fingerprint(token).and_then(|f| self.rate_limit_stats().get(&f).copied()).unwrap_or_default()
     }
 
     // ----- state ----------------------------------------------------------------------
