@@ -113,7 +113,9 @@ impl Fault {
 
     /// A `429` like Cloudflare's rate limiter sends: the code 971 envelope, a
     /// `Retry-After: <retry_after_secs>` header, and `Ratelimit`/`Ratelimit-Policy`
-    /// headers.
+    /// headers (those of the API's default limit, whatever
+    /// [`rate_limit`](crate::FakeServerBuilder::rate_limit) the server enforces: the fault
+    /// answers in place of the server and is not counted by its rate limit).
     pub fn rate_limited(retry_after_secs: u64) -> Fault {
         Fault::status(429)
             .with_header("retry-after", retry_after_secs.to_string())
