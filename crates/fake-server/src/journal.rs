@@ -110,7 +110,8 @@ impl Default for JournalLimits {
     }
 }
 
-/// What the journal holds now, and how much it forgot. See [`FakeServer::journal_stats`](crate::FakeServer::journal_stats).
+/// What the journal holds now, and how much it forgot. See
+/// [`FakeServer::journal_stats`](crate::FakeServer::journal_stats).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct JournalStats {
