@@ -71,8 +71,9 @@ impl FakeServerBuilder {
 
     /// Accepts only `Authorization: Bearer <token>` with exactly this token. Any other
     /// credentials (another token, or the email/key pair) get **403** with code
-    /// [`codes::AUTHENTICATION_ERROR`](crate::codes::AUTHENTICATION_ERROR) ("Authentication error"), as Cloudflare answers a
-    /// token that may not do the call. No credentials at all still get 401.
+    /// [`codes::AUTHENTICATION_ERROR`](crate::codes::AUTHENTICATION_ERROR) ("Authentication
+    /// error"), as Cloudflare answers a token that may not do the call. No credentials at
+    /// all still get 401.
     ///
     /// Without this option any non-empty token or email/key pair is accepted.
     pub fn require_token(mut self, token: impl Into<String>) -> Self {
@@ -81,8 +82,9 @@ impl FakeServerBuilder {
     }
 
     /// When `true`, *list users* refuses a `per_page` outside 1, 5, 10, 20, 25, 50, 100,
-    /// 1000 with 400 and code [`codes::PER_PAGE_NOT_ALLOWED`](crate::codes::PER_PAGE_NOT_ALLOWED) (12091), as the live Access
-    /// API was reported to do. Off by default: any `per_page` of 1 or more is served.
+    /// 1000 with 400 and code
+    /// [`codes::PER_PAGE_NOT_ALLOWED`](crate::codes::PER_PAGE_NOT_ALLOWED) (12091), as the
+    /// live Access API was reported to do. Off by default: any `per_page` of 1 or more is served.
     pub fn strict_per_page(mut self, strict: bool) -> Self {
         self.strict_per_page = strict;
         self
