@@ -13,6 +13,9 @@ use crate::{Credentials, Users};
 /// Cloudflare's API base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 
+/// The path Cloudflare serves API v4 under.
+const API_PATH: &str = "/client/v4";
+
 const USER_AGENT_VALUE: &str = concat!("cfzt-access-users/", env!("CARGO_PKG_VERSION"));
 
 /// The Access Users API client.
@@ -108,8 +111,24 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The API base URL (default [`DEFAULT_BASE_URL`]). It must be `https`, or plain `http`
-    /// to a loopback host (`127.0.0.1`, `[::1]`, `localhost`) for local test servers.
+    /// The API base URL (default [`DEFAULT_BASE_URL`]), **with its path**: Cloudflare serves
+    /// the API under `/client/v4`, so `https://api.cloudflare.com` alone would make every
+    /// call 404.
+    ///
+    /// It must be `https`, or plain `http` to a loopback host (`127.0.0.1`, `[::1]`,
+    /// `localhost`) for local test servers, and hold no userinfo, query or fragment. For
+    /// `api.cloudflare.com` the path must be `/client/v4`; for any other host (a proxy, a
+    /// test server) a path that does not end with `/client/v4` is accepted with a `warn`
+    /// trace. A URL without a scheme is refused with a hint to add `https://`. Checked by
+    /// [`build`](Self::build); errors quote the URL without userinfo or query.
+    ///
+    /// ```
+    /// use cfzt_access_users::Client;
+    /// let err = Client::builder().api_token("tok").base_url("api.cloudflare.com/client/v4").build().unwrap_err();
+    /// assert!(err.to_string().contains("add https://"));
+    /// let err = Client::builder().api_token("tok").base_url("https://api.cloudflare.com").build().unwrap_err();
+    /// assert!(err.to_string().contains("/client/v4"));
+    /// ```
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -300,6 +319,9 @@ fn redacted_url(raw: &str) -> String {
 /// Checks a base URL and returns it without a trailing slash, or says what is wrong
 /// without quoting it (the caller quotes it redacted).
 fn check_base_url(raw: &str) -> Result<String, String> {
+    if !raw.contains("://") {
+        return Err(format!("has no scheme: add https:// in front, as in \"https://{}\"", redacted_url(raw)));
+    }
     let url = url::Url::parse(raw).map_err(|e| format!("is not a URL: {e}"))?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err("must not contain credentials (user:password@); pass them with ClientBuilder::api_token".into());
@@ -321,6 +343,18 @@ fn check_base_url(raw: &str) -> Result<String, String> {
             }
         }
         _ => return Err("must use https".into()),
+    }
+    let path = url.path().trim_end_matches('/');
+    if !path.ends_with(API_PATH) {
+        if url.host_str().is_some_and(|h| h.eq_ignore_ascii_case("api.cloudflare.com")) {
+            return Err(format!(
+                "lacks the API's path: Cloudflare serves it under {API_PATH}, as in \"{DEFAULT_BASE_URL}\""
+            ));
+        }
+        tracing::warn!(
+            base_url = %redacted_url(raw),
+            "the base URL's path does not end with {API_PATH}; Cloudflare serves the API there, so calls may 404"
+        );
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
@@ -344,9 +378,39 @@ mod tests {
             ("https://user:pw@api.cloudflare.com", None),
             ("https://api.cloudflare.com/?x=1", None),
             ("not a url", None),
+            ("https://api.cloudflare.com", None),
+            ("https://api.cloudflare.com/", None),
+            ("https://API.Cloudflare.com/v4", None),
+            ("https://api.cloudflare.com/client/v4/accounts", None),
+            ("https://API.cloudflare.com/client/v4", Some("https://api.cloudflare.com/client/v4")),
+            ("https://proxy.example/cf/client/v4", Some("https://proxy.example/cf/client/v4")),
+            ("https://proxy.example", Some("https://proxy.example")),
+            ("api.cloudflare.com/client/v4", None),
+            ("localhost:8787/client/v4", None),
         ];
         for (raw, want) in cases {
             assert_eq!(check_base_url(raw).ok().as_deref(), want, "{raw}");
+        }
+    }
+
+    /// A URL without a scheme is told to add `https://`; `api.cloudflare.com` without
+    /// `/client/v4` is told the path.
+    #[test]
+    fn base_url_errors_say_what_to_do() {
+        let cases = [
+            (
+                "api.cloudflare.com/client/v4",
+                "has no scheme: add https:// in front, as in \"https://api.cloudflare.com/client/v4\"",
+            ),
+            ("localhost:8787/client/v4", "as in \"https://localhost:8787/client/v4\""),
+            ("admin:secret@api.cloudflare.com/client/v4?t=secret", "as in \"https://api.cloudflare.com/client/v4\""),
+            ("https://api.cloudflare.com", "lacks the API's path: Cloudflare serves it under /client/v4"),
+            ("https://api.cloudflare.com/v4/", "lacks the API's path"),
+        ];
+        for (raw, needle) in cases {
+            let err = Client::builder().api_token("tok").base_url(raw).build().unwrap_err();
+            assert!(err.to_string().contains(needle), "{raw}: {err}");
+            assert!(!err.to_string().contains("secret"), "{raw}: {err}");
         }
     }
 
