@@ -9,13 +9,15 @@ mod error;
 mod list;
 mod request;
 mod users;
+mod walk;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use credentials::Credentials;
-pub use error::{ApiError, ConfigError, DecodeError, Error, PaginationError, TransportFailure};
+pub use error::{ApiError, ConfigError, DecodeError, Error, PaginationError, PaginationReason, TransportFailure};
 pub use list::{DEFAULT_PER_PAGE, ListUsers};
 pub use request::{ApiRequest, ApiResponse};
 pub use users::{ActiveSessions, Users};
+pub use walk::MAX_WALK_PAGES;
 
 pub use cfzt_models::{
     AccountId, ActiveSession, ActiveSessionDetail, CreateUserParams, DeleteUserResult, FailedLogin, Identity,
