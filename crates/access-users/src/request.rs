@@ -144,6 +144,10 @@ pub struct ApiResponse<T> {
     pub result_info: Option<ResultInfo>,
     /// Cloudflare's informational `messages[]`.
     pub messages: Vec<ResponseInfo>,
+    /// Cloudflare's `errors[]` when the API reported errors *with* a success (`success:
+    /// true` and a 2xx status): the call succeeded, so they are kept here, and logged at
+    /// `warn`, instead of failing it. Usually empty.
+    pub errors: Vec<ResponseInfo>,
 }
 
 impl<T> ApiResponse<T> {
@@ -256,12 +260,16 @@ where
         None if endpoint.null_result_is_default => T::default(),
         None => return Err(decode_error("result", "the response has no result".into())),
     };
+    if !envelope.errors.is_empty() {
+        tracing::warn!(operation = endpoint.name, errors = ?envelope.errors, "the API reported errors with a success");
+    }
     Ok(ApiResponse {
         status,
         headers: parts.headers,
         result,
         result_info: envelope.result_info,
         messages: envelope.messages,
+        errors: envelope.errors,
     })
 }
 
@@ -512,6 +520,16 @@ mod tests {
         ] {
             assert_eq!(is_json(&HeaderValue::from_static(ct)), want, "{ct}");
         }
+    }
+
+    #[test]
+    fn errors_sent_with_a_success_are_kept() {
+        let body = r#"{"success":true,"errors":[{"code":1234,"message":"partly done"}],"messages":[],"result":[]}"#;
+        let mut response = http::Response::new(Bytes::from_static(body.as_bytes()));
+        response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let response = decode::<Vec<cfzt_models::User>>(&E, response, 1).expect("a success stays a success");
+        assert_eq!(response.errors, [ResponseInfo::new(1234, "partly done")]);
+        assert!(response.messages.is_empty());
     }
 
     mod properties {
