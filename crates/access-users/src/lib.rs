@@ -7,6 +7,7 @@ mod client;
 mod credentials;
 mod error;
 mod list;
+mod path;
 mod request;
 mod users;
 mod walk;

@@ -10,8 +10,9 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 
 use crate::error::Error;
 use crate::request::ApiResponse;
-use crate::users::{LIST_USERS, Users};
+use crate::users::Users;
 use crate::walk::{Next, Walk, WalkLimits};
+use cfzt_models::operations::LIST_USERS;
 
 /// The page size sent when none is set.
 ///
@@ -150,7 +151,7 @@ impl ListUsers {
     /// request.
     pub async fn send_with_response(self) -> Result<ApiResponse<Vec<User>>, Error> {
         self.query.validate()?;
-        let mut call = self.users.call(LIST_USERS, []).query(self.query.pairs());
+        let mut call = self.users.call(&LIST_USERS, None)?.query(self.query.pairs());
         call.options = self.options;
         self.users.client().execute(call).await
     }

@@ -5,130 +5,19 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 
 use bytes::Bytes;
+use cfzt_models::operations::Operation;
 use cfzt_models::{Envelope, ResponseInfo, ResultInfo};
 use cfzt_transport::RequestOptions;
 use futures_util::FutureExt as _;
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use serde::Deserialize as _;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize as _, Serialize};
 use tracing::Instrument;
 
 use crate::Client;
 use crate::error::{ApiError, DecodeError, Error, TransportFailure};
-
-/// What an operation is, as data: the rest of the request path is shared.
-#[derive(Debug)]
-pub(crate) struct Endpoint {
-    /// The operation's name in errors and traces, e.g. `update_user`.
-    pub(crate) name: &'static str,
-    pub(crate) method: Method,
-    /// The path template, for traces (never the values).
-    pub(crate) template: &'static str,
-    /// Whether a `null` or absent `result` means an empty/default value (lists, delete)
-    /// rather than a broken response.
-    pub(crate) null_result_is_default: bool,
-}
-
-/// Characters escaped in a path segment: everything but RFC 3986 unreserved characters.
-const SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'/')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'\\')
-    .add(b'^')
-    .add(b'|')
-    .add(b'[')
-    .add(b']')
-    .add(b'@')
-    .add(b':')
-    .add(b';')
-    .add(b'=')
-    .add(b'&')
-    .add(b'+')
-    .add(b'$')
-    .add(b',')
-    .add(b'!')
-    .add(b'\'')
-    .add(b'(')
-    .add(b')')
-    .add(b'*');
-
-/// The bytes a path segment carries as they are: RFC 3986's unreserved characters (the
-/// complement of [`SEGMENT`] within ASCII), as a table so the check is one load per byte.
-const UNRESERVED: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b: u8 = 0;
-    while b < 128 {
-        table[b as usize] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
-        b += 1;
-    }
-    table
-};
-
-/// One prepared call: the endpoint, its URI (base URL, path and query, already encoded) and
-/// its body.
-#[derive(Debug)]
-pub(crate) struct Call {
-    pub(crate) endpoint: &'static Endpoint,
-    pub(crate) uri: String,
-    pub(crate) body: Option<Bytes>,
-    pub(crate) options: RequestOptions,
-}
-
-impl Call {
-    /// A call to `endpoint` at `base` followed by the path made of `segments`, each
-    /// percent-encoded. The URI is built in one string, which becomes the request's URI.
-    pub(crate) fn new<'a>(
-        endpoint: &'static Endpoint,
-        base: &str,
-        segments: impl IntoIterator<Item = &'a str>,
-    ) -> Self {
-        let mut uri = String::with_capacity(base.len() + 96);
-        uri.push_str(base);
-        for segment in segments {
-            uri.push('/');
-            // Ids and the API's path words are unreserved characters already (the id types
-            // check it); a cheap test for that skips the encoder's byte-by-byte walk.
-            if segment.bytes().all(|b| UNRESERVED[usize::from(b)]) {
-                uri.push_str(segment);
-            } else {
-                uri.extend(utf8_percent_encode(segment, SEGMENT));
-            }
-        }
-        Self { endpoint, uri, body: None, options: RequestOptions::default() }
-    }
-
-    /// Adds a query string built from `pairs`, form-encoded.
-    pub(crate) fn query<'a>(mut self, pairs: impl IntoIterator<Item = (&'a str, String)>) -> Self {
-        let mut pairs = pairs.into_iter().peekable();
-        if pairs.peek().is_some() {
-            self.uri.push('?');
-            let start = self.uri.len();
-            let mut query = url::form_urlencoded::Serializer::for_suffix(std::mem::take(&mut self.uri), start);
-            query.extend_pairs(pairs);
-            self.uri = query.finish();
-        }
-        self
-    }
-
-    /// Adds a JSON body.
-    pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| cfzt_models::ValidationError::new("body", format!("cannot be serialized: {e}")))?;
-        self.body = Some(Bytes::from(bytes));
-        Ok(self)
-    }
-}
+use crate::path::Call;
 
 /// A decoded result together with the HTTP response it came from.
 #[non_exhaustive]
@@ -175,12 +64,12 @@ impl Client {
     where
         T: DeserializeOwned + Default + Send,
     {
-        let endpoint = call.endpoint;
+        let endpoint = call.operation;
         let span = tracing::debug_span!(
             "cfzt.call",
             operation = endpoint.name,
-            method = %endpoint.method,
-            path = endpoint.template,
+            method = endpoint.method,
+            path = endpoint.path,
             status = tracing::field::Empty,
             cf_ray = tracing::field::Empty,
         );
@@ -207,7 +96,8 @@ impl Client {
     pub(crate) fn build_request(&self, call: Call) -> Result<cfzt_transport::Request, Error> {
         let inner = &self.inner;
         let mut request = http::Request::new(call.body.unwrap_or_default());
-        *request.method_mut() = call.endpoint.method.clone();
+        *request.method_mut() = Method::from_bytes(call.operation.method.as_bytes())
+            .map_err(|_| cfzt_models::ValidationError::new("method", "is not an HTTP method"))?;
         *request.uri_mut() = http::Uri::try_from(call.uri)
             .map_err(|e| cfzt_models::ValidationError::new("path", format!("does not form a valid URI: {e}")))?;
         // The fixed headers, with `Content-Type: application/json` when there is a body.
@@ -223,7 +113,7 @@ impl Client {
 /// Turns a response into the operation's result or a typed error; `attempts` is how many
 /// attempts the call took, for the error.
 pub(crate) fn decode<T>(
-    endpoint: &'static Endpoint,
+    endpoint: &'static Operation,
     response: cfzt_transport::Response,
     attempts: u32,
 ) -> Result<ApiResponse<T>, Error>
@@ -257,7 +147,7 @@ where
     }
     let result = match envelope.result {
         Some(result) => result,
-        None if endpoint.null_result_is_default => T::default(),
+        None if endpoint.result_optional => T::default(),
         None => return Err(decode_error("result", "the response has no result".into())),
     };
     if !envelope.errors.is_empty() {
@@ -308,7 +198,7 @@ fn is_json(content_type: &HeaderValue) -> bool {
 
 /// Builds the API error for a failed response, reading Cloudflare's `errors[]` leniently.
 fn api_error(
-    endpoint: &'static Endpoint,
+    endpoint: &'static Operation,
     status: StatusCode,
     headers: HeaderMap,
     body: &Bytes,
@@ -392,7 +282,7 @@ impl<T> std::fmt::Debug for ApiRequest<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("ApiRequest");
         match &self.call {
-            Ok(call) => d.field("operation", &call.endpoint.name).field("uri", &call.uri),
+            Ok(call) => d.field("operation", &call.operation.name).field("uri", &call.uri),
             Err(e) => d.field("error", e),
         };
         d.finish_non_exhaustive()
@@ -467,30 +357,7 @@ where
 mod tests {
     use super::*;
 
-    const E: Endpoint =
-        Endpoint { name: "test_op", method: Method::GET, template: "/x", null_result_is_default: false };
-
-    #[test]
-    fn segments_are_percent_encoded() {
-        let call = Call::new(&E, "http://h/v4", ["accounts", "a b/c?d#e%f..", "users"]);
-        assert_eq!(call.uri, "http://h/v4/accounts/a%20b%2Fc%3Fd%23e%25f../users");
-        // Unreserved characters pass as they are; anything else, ASCII or not, is encoded.
-        let call = Call::new(&E, "http://h", ["aZ09-._~", "é", "a+b", ""]);
-        assert_eq!(call.uri, "http://h/aZ09-._~/%C3%A9/a%2Bb/");
-        let call =
-            Call::new(&E, "http://h", ["x"]).query([("search", "jane doe&x=1".to_string()), ("page", "2".into())]);
-        assert_eq!(call.uri, "http://h/x?search=jane+doe%26x%3D1&page=2");
-        assert_eq!(Call::new(&E, "http://h", ["x"]).query([]).uri, "http://h/x");
-    }
-
-    #[test]
-    fn the_unreserved_table_is_what_the_encoder_leaves_alone() {
-        for b in 0..=u8::MAX {
-            let text = char::from(b).to_string();
-            let untouched = b.is_ascii() && utf8_percent_encode(&text, SEGMENT).to_string() == text;
-            assert_eq!(UNRESERVED[usize::from(b)], untouched, "byte {b:#04x}");
-        }
-    }
+    const E: Operation = cfzt_models::operations::GET_USER;
 
     #[test]
     fn excerpt_is_short_and_on_one_line() {
