@@ -326,3 +326,27 @@ impl From<ConfigError> for Error {
         Self::Config(e)
     }
 }
+
+/// The error for a failed response: Cloudflare's `errors[]` and `messages[]` (already read
+/// from the body), `cf-ray` and `Retry-After` from the headers.
+pub(crate) fn api_error(
+    operation: &'static str,
+    status: StatusCode,
+    headers: HeaderMap,
+    attempts: u32,
+    errors: Vec<ResponseInfo>,
+    messages: Vec<ResponseInfo>,
+    body_excerpt: Option<String>,
+) -> Error {
+    Error::Api(Box::new(ApiError {
+        operation,
+        status,
+        errors,
+        messages,
+        cf_ray: headers.get("cf-ray").and_then(|v| v.to_str().ok()).map(str::to_string),
+        retry_after: cfzt_transport::retry_after(&headers, std::time::SystemTime::now()),
+        body_excerpt,
+        headers,
+        attempts,
+    }))
+}

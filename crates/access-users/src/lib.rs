@@ -3,20 +3,23 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod api_request;
 mod client;
 mod credentials;
+mod decode;
 mod error;
 mod list;
 mod path;
-mod request;
+mod response;
 mod users;
 mod walk;
 
+pub use api_request::ApiRequest;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use credentials::Credentials;
 pub use error::{ApiError, ConfigError, DecodeError, Error, PaginationError, PaginationReason, TransportFailure};
 pub use list::{DEFAULT_PER_PAGE, ListUsers};
-pub use request::{ApiRequest, ApiResponse};
+pub use response::ApiResponse;
 pub use users::{ActiveSessions, Users};
 pub use walk::MAX_WALK_PAGES;
 

@@ -3,16 +3,17 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use cfzt_models::{ListUsersQuery, User};
+use cfzt_models::operations::LIST_USERS;
+use cfzt_models::{AccountId, ListUsersQuery, User};
 use cfzt_transport::RequestOptions;
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt, stream};
 
+use crate::api_request::{ApiRequest, call_options};
+use crate::client::Client;
 use crate::error::Error;
-use crate::request::ApiResponse;
-use crate::users::Users;
+use crate::response::ApiResponse;
 use crate::walk::{Next, Walk, WalkLimits};
-use cfzt_models::operations::LIST_USERS;
 
 /// The page size sent when none is set.
 ///
@@ -54,17 +55,18 @@ pub const DEFAULT_PER_PAGE: u64 = 50;
 #[must_use = "a request does nothing until it is awaited or streamed"]
 #[derive(Debug, Clone)]
 pub struct ListUsers {
-    users: Users,
+    client: Client,
+    account: AccountId,
     query: ListUsersQuery,
     options: RequestOptions,
     limits: WalkLimits,
 }
 
 impl ListUsers {
-    pub(crate) fn new(users: Users) -> Self {
+    pub(crate) fn new(client: Client, account: AccountId) -> Self {
         let mut query = ListUsersQuery::default();
         query.per_page = Some(DEFAULT_PER_PAGE);
-        Self { users, query, options: RequestOptions::default(), limits: WalkLimits::default() }
+        Self { client, account, query, options: RequestOptions::default(), limits: WalkLimits::default() }
     }
 
     /// Only users with exactly this email.
@@ -97,23 +99,12 @@ impl ListUsers {
         self
     }
 
-    /// Retries after the first attempt, for every page request.
-    pub fn max_retries(mut self, n: u32) -> Self {
-        self.options = self.options.max_retries(n);
+    fn with_options(mut self, f: impl FnOnce(RequestOptions) -> RequestOptions) -> Self {
+        self.options = f(self.options);
         self
     }
 
-    /// The timeout of each attempt, for every page request.
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.attempt_timeout(timeout);
-        self
-    }
-
-    /// The deadline of each page request, across its attempts.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options = self.options.deadline(deadline);
-        self
-    }
+    call_options!("every page request");
 
     /// A walk ([`items`](ListUsers::items), [`pages`](ListUsers::pages)) yields at most `n`
     /// users, then ends quietly; the page that reaches `n` is cut to fit. `0` sends nothing.
@@ -150,10 +141,16 @@ impl ListUsers {
     /// [`Error::Validation`] for a zero `page` or `per_page` (nothing is sent), else as any
     /// request.
     pub async fn send_with_response(self) -> Result<ApiResponse<Vec<User>>, Error> {
-        self.query.validate()?;
-        let mut call = self.users.call(&LIST_USERS, None)?.query(self.query.pairs());
-        call.options = self.options;
-        self.users.client().execute(call).await
+        self.request().send_with_response().await
+    }
+
+    /// The request for the page [`page`](ListUsers::page) names, checked as it is built.
+    fn request(&self) -> ApiRequest<Vec<User>> {
+        let options = self.options;
+        ApiRequest::new(&self.client, &LIST_USERS, &[("account_id", self.account.as_str())])
+            .checked(self.query.validate())
+            .query(self.query.pairs())
+            .with_options(|_| options)
     }
 
     /// Fetches one page of users.
@@ -188,7 +185,7 @@ impl ListUsers {
                 Next::Fetch(None) => {}
                 // The page request may take no longer than the walk has left.
                 Next::Fetch(Some(left)) => {
-                    let policy = list.users.client().inner.transport.policy().deadline;
+                    let policy = list.client.inner.transport.policy().deadline;
                     let deadline = list.options.deadline.or(policy).map_or(left, |d| d.min(left));
                     list.options = list.options.deadline(deadline);
                 }

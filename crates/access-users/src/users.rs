@@ -10,9 +10,16 @@ use cfzt_models::operations::{
     LIST_FAILED_LOGINS, Operation, UPDATE_USER,
 };
 
-use crate::path::Call;
-use crate::request::ApiRequest;
-use crate::{Client, ListUsers};
+use crate::api_request::ApiRequest;
+use crate::client::Client;
+use crate::list::ListUsers;
+
+impl Client {
+    /// The users of `account`: the entry point of every operation.
+    pub fn users(&self, account: &AccountId) -> Users {
+        Users::new(self.clone(), account.clone())
+    }
+}
 
 /// The Access users of one account: `client.users(&account)`.
 ///
@@ -30,25 +37,16 @@ impl Users {
         Self { client, account }
     }
 
-    /// A call to `operation` for this account and, when given, this user.
-    pub(crate) fn call(&self, operation: &'static Operation, user: Option<&UserId>) -> Result<Call, crate::Error> {
-        let account = ("account_id", self.account.as_str());
-        let call = match user {
-            Some(user) => Call::new(operation, self.client.base_url(), &[account, ("user_id", user.as_str())]),
-            None => Call::new(operation, self.client.base_url(), &[account]),
-        };
-        Ok(call?)
-    }
-
-    fn request<T>(&self, call: Result<Call, crate::Error>) -> ApiRequest<T>
+    /// A request for `operation` on this account and, when given, this user.
+    fn request<T>(&self, operation: &'static Operation, user: Option<&UserId>) -> ApiRequest<T>
     where
         T: serde::de::DeserializeOwned + Default + Send + 'static,
     {
-        ApiRequest::new(self.client.clone(), call)
-    }
-
-    pub(crate) fn client(&self) -> &Client {
-        &self.client
+        let account = ("account_id", self.account.as_str());
+        match user {
+            Some(user) => ApiRequest::new(&self.client, operation, &[account, ("user_id", user.as_str())]),
+            None => ApiRequest::new(&self.client, operation, &[account]),
+        }
     }
 
     /// Creates a user: `POST /accounts/{account_id}/access/users`.
@@ -64,11 +62,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn create(&self, params: CreateUserParams) -> ApiRequest<User> {
-        let call = params
-            .validate()
-            .map_err(Into::into)
-            .and_then(|()| self.call(&CREATE_USER, None)?.json(&params).map_err(Into::into));
-        self.request(call)
+        self.request(&CREATE_USER, None).checked(params.validate()).json(&params)
     }
 
     /// Gets one user: `GET /accounts/{account_id}/access/users/{user_id}`.
@@ -83,7 +77,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn get(&self, user: &UserId) -> ApiRequest<User> {
-        self.request(self.call(&GET_USER, Some(user)))
+        self.request(&GET_USER, Some(user))
     }
 
     /// Lists users: `GET /accounts/{account_id}/access/users`, with filters and pages.
@@ -99,7 +93,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> ListUsers {
-        ListUsers::new(self.clone())
+        ListUsers::new(self.client.clone(), self.account.clone())
     }
 
     /// Updates a user's name: `PUT /accounts/{account_id}/access/users/{user_id}`.
@@ -115,11 +109,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn update(&self, user: &UserId, params: UpdateUserParams) -> ApiRequest<User> {
-        let call = params
-            .validate()
-            .map_err(Into::into)
-            .and_then(|()| self.call(&UPDATE_USER, Some(user))?.json(&params).map_err(Into::into));
-        self.request(call)
+        self.request(&UPDATE_USER, Some(user)).checked(params.validate()).json(&params)
     }
 
     /// Deletes a user: `DELETE /accounts/{account_id}/access/users/{user_id}`.
@@ -133,7 +123,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn delete(&self, user: &UserId) -> ApiRequest<DeleteUserResult> {
-        self.request(self.call(&DELETE_USER, Some(user)))
+        self.request(&DELETE_USER, Some(user))
     }
 
     /// The active sessions of one user.
@@ -158,7 +148,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn last_seen_identity(&self, user: &UserId) -> ApiRequest<Identity> {
-        self.request(self.call(&GET_LAST_SEEN_IDENTITY, Some(user)))
+        self.request(&GET_LAST_SEEN_IDENTITY, Some(user))
     }
 
     /// A user's failed logins, one page:
@@ -172,7 +162,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn failed_logins(&self, user: &UserId) -> ApiRequest<Vec<FailedLogin>> {
-        self.request(self.call(&LIST_FAILED_LOGINS, Some(user)))
+        self.request(&LIST_FAILED_LOGINS, Some(user))
     }
 }
 
@@ -195,7 +185,7 @@ impl ActiveSessions {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> ApiRequest<Vec<ActiveSession>> {
-        self.users.request(self.users.call(&LIST_ACTIVE_SESSIONS, Some(&self.user)))
+        self.users.request(&LIST_ACTIVE_SESSIONS, Some(&self.user))
     }
 
     /// Gets one active session by its nonce (`metadata.nonce` of a listed session):
@@ -212,7 +202,6 @@ impl ActiveSessions {
     pub fn get(&self, nonce: &SessionNonce) -> ApiRequest<ActiveSessionDetail> {
         let account = ("account_id", self.users.account.as_str());
         let params = [account, ("user_id", self.user.as_str()), ("nonce", nonce.as_str())];
-        let call = Call::new(&GET_ACTIVE_SESSION, self.users.client.base_url(), &params).map_err(Into::into);
-        self.users.request(call)
+        ApiRequest::new(&self.users.client, &GET_ACTIVE_SESSION, &params)
     }
 }

@@ -154,7 +154,7 @@ mod tests {
             assert_eq!(walk.before_page(page).unwrap(), Next::Fetch(None));
             let got = walk.after_page(page, &mut users(ids));
             if page < 4 {
-                assert_eq!(got.unwrap(), false);
+                assert!(!got.unwrap());
             } else {
                 let e = got.unwrap_err();
                 assert_eq!(e.reason, PaginationReason::RepeatedPage { page: 4, repeats: 2 });

@@ -44,7 +44,7 @@ fn claims_u64_max(page: u64) -> Option<Page> {
 }
 
 fn stalls_on_page_three(page: u64) -> Option<Page> {
-    (page < 3).then(|| Page { content: page, total_pages: Some(u64::MAX) })
+    (page < 3).then_some(Page { content: page, total_pages: Some(u64::MAX) })
 }
 
 fn body(page: &Page, number: u64) -> String {

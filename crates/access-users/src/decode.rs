@@ -1,119 +1,20 @@
-//! The one request path every operation goes through: build, send, decode.
-
-use std::future::{Future, IntoFuture};
-use std::marker::PhantomData;
-use std::pin::Pin;
+//! Reading a response: the envelope (with a fast path), lenient failure bodies, excerpts.
 
 use bytes::Bytes;
 use cfzt_models::operations::Operation;
-use cfzt_models::{Envelope, ResponseInfo, ResultInfo};
-use cfzt_transport::RequestOptions;
-use futures_util::FutureExt as _;
+use cfzt_models::{Envelope, ResponseInfo};
 use http::header::CONTENT_TYPE;
-use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::Deserialize as _;
 use serde::de::DeserializeOwned;
-use tracing::Instrument;
 
-use crate::Client;
-use crate::error::{ApiError, DecodeError, Error, TransportFailure};
-use crate::path::Call;
-
-/// A decoded result together with the HTTP response it came from.
-#[non_exhaustive]
-#[derive(Debug, Clone)]
-pub struct ApiResponse<T> {
-    /// The HTTP status.
-    pub status: StatusCode,
-    /// The response headers (`cf-ray`, `ratelimit`, ...).
-    pub headers: HeaderMap,
-    /// The decoded `result`.
-    pub result: T,
-    /// The page information of list operations.
-    pub result_info: Option<ResultInfo>,
-    /// Cloudflare's informational `messages[]`.
-    pub messages: Vec<ResponseInfo>,
-    /// Cloudflare's `errors[]` when the API reported errors *with* a success (`success:
-    /// true` and a 2xx status): the call succeeded, so they are kept here, and logged at
-    /// `warn`, instead of failing it. Usually empty.
-    pub errors: Vec<ResponseInfo>,
-}
-
-impl<T> ApiResponse<T> {
-    /// The `cf-ray` id of the response, to quote to Cloudflare support.
-    pub fn cf_ray(&self) -> Option<&str> {
-        header_str(&self.headers, "cf-ray")
-    }
-
-    /// The decoded result, dropping the rest.
-    pub fn into_result(self) -> T {
-        self.result
-    }
-}
-
-fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-impl Client {
-    /// Builds, sends and decodes one call: the path shared by all operations.
-    ///
-    /// Not an `async fn`: its argument would be held twice in the future (as the argument
-    /// and as the block's capture), and every call's future is boxed by `IntoFuture`.
-    pub(crate) fn execute<T>(&self, call: Call) -> impl Future<Output = Result<ApiResponse<T>, Error>> + Send + '_
-    where
-        T: DeserializeOwned + Default + Send,
-    {
-        let endpoint = call.operation;
-        let span = tracing::debug_span!(
-            "cfzt.call",
-            operation = endpoint.name,
-            method = endpoint.method,
-            path = endpoint.path,
-            status = tracing::field::Empty,
-            cf_ray = tracing::field::Empty,
-        );
-        let call_span = span.clone();
-        async move {
-            let request = self.build_request(call)?;
-            let (response, attempts) = self.inner.transport.send_counted(request).await;
-            let response = response.map_err(|source| {
-                tracing::debug!(error = %source, attempts, "transport failed");
-                Error::Transport(Box::new(TransportFailure { operation: endpoint.name, attempts, source }))
-            })?;
-            call_span.record("status", response.status().as_u16());
-            // Looking the header up costs more than recording into a span nobody listens to.
-            if !call_span.is_disabled()
-                && let Some(ray) = header_str(response.headers(), "cf-ray")
-            {
-                call_span.record("cf_ray", ray);
-            }
-            decode(endpoint, response, attempts)
-        }
-        .instrument(span)
-    }
-
-    pub(crate) fn build_request(&self, call: Call) -> Result<cfzt_transport::Request, Error> {
-        let inner = &self.inner;
-        let mut request = http::Request::new(call.body.unwrap_or_default());
-        *request.method_mut() = Method::from_bytes(call.operation.method.as_bytes())
-            .map_err(|_| cfzt_models::ValidationError::new("method", "is not an HTTP method"))?;
-        *request.uri_mut() = http::Uri::try_from(call.uri)
-            .map_err(|e| cfzt_models::ValidationError::new("path", format!("does not form a valid URI: {e}")))?;
-        // The fixed headers, with `Content-Type: application/json` when there is a body.
-        let headers = if request.body().is_empty() { &inner.headers } else { &inner.json_headers };
-        request.headers_mut().clone_from(headers);
-        if !call.options.is_empty() {
-            request.extensions_mut().insert(call.options);
-        }
-        Ok(request)
-    }
-}
+use crate::error::{DecodeError, Error, api_error};
+use crate::response::{ApiResponse, header_str};
 
 /// Turns a response into the operation's result or a typed error; `attempts` is how many
 /// attempts the call took, for the error.
 pub(crate) fn decode<T>(
-    endpoint: &'static Operation,
+    operation: &'static Operation,
     response: cfzt_transport::Response,
     attempts: u32,
 ) -> Result<ApiResponse<T>, Error>
@@ -123,11 +24,11 @@ where
     let (parts, body) = response.into_parts();
     let status = parts.status;
     if !status.is_success() {
-        return Err(api_error(endpoint, status, parts.headers, &body, attempts, Vec::new(), Vec::new()));
+        return Err(failure(operation, status, parts.headers, &body, attempts, Vec::new(), Vec::new()));
     }
     let decode_error = |path: &str, reason: String| {
         Error::Decode(Box::new(DecodeError {
-            operation: endpoint.name,
+            operation: operation.name,
             status,
             path: path.to_string(),
             reason,
@@ -143,15 +44,15 @@ where
     }
     let envelope: Envelope<T> = parse_envelope(&body).map_err(|(path, reason)| decode_error(&path, reason))?;
     if envelope.success == Some(false) {
-        return Err(api_error(endpoint, status, parts.headers, &body, attempts, envelope.errors, envelope.messages));
+        return Err(failure(operation, status, parts.headers, &body, attempts, envelope.errors, envelope.messages));
     }
     let result = match envelope.result {
         Some(result) => result,
-        None if endpoint.result_optional => T::default(),
+        None if operation.result_optional => T::default(),
         None => return Err(decode_error("result", "the response has no result".into())),
     };
     if !envelope.errors.is_empty() {
-        tracing::warn!(operation = endpoint.name, errors = ?envelope.errors, "the API reported errors with a success");
+        tracing::warn!(operation = operation.name, errors = ?envelope.errors, "the API reported errors with a success");
     }
     Ok(ApiResponse {
         status,
@@ -196,9 +97,10 @@ fn is_json(content_type: &HeaderValue) -> bool {
     essence.eq_ignore_ascii_case("application/json") || suffix.eq_ignore_ascii_case("+json")
 }
 
-/// Builds the API error for a failed response, reading Cloudflare's `errors[]` leniently.
-fn api_error(
-    endpoint: &'static Operation,
+/// The API error for a failed response, reading Cloudflare's `errors[]` leniently from the
+/// body when the envelope had none.
+fn failure(
+    operation: &'static Operation,
     status: StatusCode,
     headers: HeaderMap,
     body: &Bytes,
@@ -210,17 +112,7 @@ fn api_error(
         (errors, messages) = lenient_errors(body).unwrap_or_default();
     }
     let body_excerpt = errors.is_empty().then(|| excerpt(body)).filter(|e| !e.is_empty());
-    Error::Api(Box::new(ApiError {
-        operation: endpoint.name,
-        status,
-        errors,
-        messages,
-        cf_ray: header_str(&headers, "cf-ray").map(str::to_string),
-        retry_after: cfzt_transport::retry_after(&headers, std::time::SystemTime::now()),
-        body_excerpt,
-        headers,
-        attempts,
-    }))
+    api_error(operation.name, status, headers, attempts, errors, messages, body_excerpt)
 }
 
 /// Reads `errors[]` from a failure body: the v4 envelope, or a flat `{"code", "error"}`.
@@ -262,94 +154,6 @@ fn excerpt(body: &[u8]) -> String {
             out
         }
         None => out,
-    }
-}
-
-/// A prepared request: `.await` it for the result, or call
-/// [`send_with_response`](ApiRequest::send_with_response) for the HTTP status and headers
-/// too.
-///
-/// Values were checked when the request was made; if one was refused, awaiting returns
-/// [`Error::Validation`] and nothing is sent.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ApiRequest<T> {
-    client: Client,
-    call: Result<Call, Error>,
-    _result: PhantomData<fn() -> T>,
-}
-
-impl<T> std::fmt::Debug for ApiRequest<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("ApiRequest");
-        match &self.call {
-            Ok(call) => d.field("operation", &call.operation.name).field("uri", &call.uri),
-            Err(e) => d.field("error", e),
-        };
-        d.finish_non_exhaustive()
-    }
-}
-
-impl<T> ApiRequest<T>
-where
-    T: DeserializeOwned + Default + Send + 'static,
-{
-    pub(crate) fn new(client: Client, call: Result<Call, Error>) -> Self {
-        Self { client, call, _result: PhantomData }
-    }
-
-    fn with_options(mut self, f: impl FnOnce(RequestOptions) -> RequestOptions) -> Self {
-        if let Ok(call) = &mut self.call {
-            call.options = f(call.options);
-        }
-        self
-    }
-
-    /// Retries after the first attempt for this call, overriding the client's
-    /// [`RetryPolicy`](cfzt_transport::RetryPolicy).
-    pub fn max_retries(self, n: u32) -> Self {
-        self.with_options(|o| o.max_retries(n))
-    }
-
-    /// The timeout of each attempt of this call.
-    pub fn attempt_timeout(self, timeout: std::time::Duration) -> Self {
-        self.with_options(|o| o.attempt_timeout(timeout))
-    }
-
-    /// The time all attempts of this call, and the waits between them, may take.
-    pub fn deadline(self, deadline: std::time::Duration) -> Self {
-        self.with_options(|o| o.deadline(deadline))
-    }
-
-    /// Sends the request and returns the result.
-    ///
-    /// # Errors
-    ///
-    /// See [`Error`]: validation (nothing sent), API, transport or decode failures.
-    pub fn send(self) -> impl Future<Output = Result<T, Error>> + Send + 'static {
-        // `map`, not `async move { f.await }`, which would hold the inner future twice.
-        self.send_with_response().map(|response| response.map(ApiResponse::into_result))
-    }
-
-    /// Sends the request and returns the result with the HTTP status and headers.
-    ///
-    /// # Errors
-    ///
-    /// As [`ApiRequest::send`].
-    pub fn send_with_response(self) -> impl Future<Output = Result<ApiResponse<T>, Error>> + Send + 'static {
-        let Self { client, call, .. } = self;
-        async move { client.execute(call?).await }
-    }
-}
-
-impl<T> IntoFuture for ApiRequest<T>
-where
-    T: DeserializeOwned + Default + Send + 'static,
-{
-    type Output = Result<T, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
     }
 }
 
