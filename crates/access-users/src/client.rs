@@ -295,8 +295,7 @@ fn check_base_url(raw: &str) -> Result<String, ConfigError> {
 impl Client {
     /// Builds, sends and decodes one call: the path shared by all operations.
     ///
-    /// Not an `async fn`: its argument would be held twice in the future (as the argument
-    /// and as the block's capture), and every call's future is boxed by `IntoFuture`.
+    /// Not an `async fn`, so that the call is held once in its future (docs/performance.md).
     pub(crate) fn execute<T>(&self, call: Call) -> impl Future<Output = Result<ApiResponse<T>, Error>> + Send + '_
     where
         T: DeserializeOwned + Default + Send,

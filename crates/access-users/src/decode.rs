@@ -67,9 +67,7 @@ where
 /// Reads the envelope from a whole body, or says where (the JSON path, `.` for the body as
 /// a whole) and why it could not be read.
 ///
-/// Tracking the path costs an allocation per object key, so the body is first read without
-/// it; only when that fails is it read again with `serde_path_to_error`, which reports the
-/// same error with the path to it.
+/// The path is tracked only when a first, untracked read fails (docs/performance.md).
 fn parse_envelope<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, (String, String)> {
     let end = |mut de: serde_json::Deserializer<_>| de.end().map_err(|e| (".".to_string(), e.to_string()));
     let mut de = serde_json::Deserializer::from_slice(body);
@@ -242,7 +240,7 @@ mod tests {
             ]
         }
 
-        /// How the envelope was read before the fast path: always tracking the JSON path.
+        /// The tracked reader alone, which the untracked first read must agree with.
         fn tracked<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, (String, String)> {
             let mut de = serde_json::Deserializer::from_slice(body);
             let envelope = serde_path_to_error::deserialize(&mut de)

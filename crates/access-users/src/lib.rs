@@ -30,6 +30,3 @@ pub use cfzt_models::{
 #[cfg(feature = "mock")]
 pub use cfzt_transport::MockHttpTransport;
 pub use cfzt_transport::{HttpTransport, TransportError};
-
-pub use cfzt_models;
-pub use cfzt_transport;

@@ -5,10 +5,10 @@ use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use cfzt_access_users::cfzt_models::{Envelope, examples};
 use cfzt_access_users::{
     AccountId, ApiRequest, Client, CreateUserParams, Credentials, Error, SessionNonce, UpdateUserParams, UserId, Users,
 };
+use cfzt_models::{Envelope, examples};
 use cfzt_transport::{MockHttpTransport, RequestOptions, RetryPolicy};
 use serde::de::DeserializeOwned;
 
