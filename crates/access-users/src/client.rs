@@ -2,13 +2,17 @@ use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use cfzt_models::AccountId;
 use cfzt_transport::{HttpTransport, RetryBudget, RetryPolicy, RetryTransport};
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderName, USER_AGENT};
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderValue, Method};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
-use crate::error::{ConfigError, Error, Redactor};
-use crate::{Credentials, Users};
+use crate::Credentials;
+use crate::decode::decode;
+use crate::error::{ConfigError, Error, Redactor, TransportFailure};
+use crate::path::Call;
+use crate::response::{ApiResponse, header_str};
 
 /// Cloudflare's API base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -73,11 +77,6 @@ impl Client {
     /// [`Error::Config`] when no credentials are set, or a value is invalid.
     pub fn from_env() -> Result<Self, Error> {
         Self::builder().load_env().build()
-    }
-
-    /// The users of `account`: the entry point of every operation.
-    pub fn users(&self, account: &AccountId) -> Users {
-        Users::new(self.clone(), account.clone())
     }
 
     /// The base URL requests go to.
@@ -357,6 +356,60 @@ fn check_base_url(raw: &str) -> Result<String, String> {
         );
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+impl Client {
+    /// Builds, sends and decodes one call: the path shared by all operations.
+    ///
+    /// Not an `async fn`, so that the call is held once in its future (docs/performance.md).
+    pub(crate) fn execute<T>(&self, call: Call) -> impl Future<Output = Result<ApiResponse<T>, Error>> + Send + '_
+    where
+        T: DeserializeOwned + Default + Send,
+    {
+        let operation = call.operation;
+        let span = tracing::debug_span!(
+            "cfzt.call",
+            operation = operation.name,
+            method = operation.method,
+            path = operation.path,
+            status = tracing::field::Empty,
+            cf_ray = tracing::field::Empty,
+        );
+        let call_span = span.clone();
+        async move {
+            let request = self.build_request(call)?;
+            let (response, attempts) = self.inner.transport.send_counted(request).await;
+            let response = response.map_err(|source| {
+                tracing::debug!(error = %source, attempts, "transport failed");
+                Error::Transport(Box::new(TransportFailure { operation: operation.name, attempts, source }))
+            })?;
+            call_span.record("status", response.status().as_u16());
+            // Looking the header up costs more than recording into a span nobody listens to.
+            if !call_span.is_disabled()
+                && let Some(ray) = header_str(response.headers(), "cf-ray")
+            {
+                call_span.record("cf_ray", &*self.inner.redactor.text(ray));
+            }
+            decode(operation, response, attempts).map_err(|e| e.redact(&self.inner.redactor))
+        }
+        .instrument(span)
+    }
+
+    pub(crate) fn build_request(&self, call: Call) -> Result<cfzt_transport::Request, Error> {
+        let inner = &self.inner;
+        let mut request = http::Request::new(call.body.unwrap_or_default());
+        *request.method_mut() = Method::from_bytes(call.operation.method.as_bytes())
+            .map_err(|_| cfzt_models::ValidationError::new("method", "is not an HTTP method"))?;
+        *request.uri_mut() = http::Uri::try_from(call.uri)
+            .map_err(|e| cfzt_models::ValidationError::new("path", format!("does not form a valid URI: {e}")))?;
+        // The fixed headers, with `Content-Type: application/json` when there is a body.
+        let headers = if request.body().is_empty() { &inner.headers } else { &inner.json_headers };
+        request.headers_mut().clone_from(headers);
+        if !call.options.is_empty() {
+            request.extensions_mut().insert(call.options);
+        }
+        Ok(request)
+    }
 }
 
 #[cfg(test)]

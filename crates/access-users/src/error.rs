@@ -26,7 +26,8 @@ pub enum Error {
     /// A 2xx response whose body is not what the API documents.
     #[error(transparent)]
     Decode(Box<DecodeError>),
-    /// A list's pages did not advance.
+    /// A list walk was stopped by one of its guards: a repeated page, its deadline, its
+    /// page ceiling.
     #[error(transparent)]
     Pagination(PaginationError),
     /// The client is not configured correctly (credentials, base URL, transport).
@@ -124,6 +125,11 @@ impl Error {
     /// `true` if a 2xx response could not be decoded.
     pub fn is_decode(&self) -> bool {
         matches!(self, Self::Decode(_))
+    }
+
+    /// `true` if a list walk was stopped by one of its guards (see [`PaginationReason`]).
+    pub fn is_pagination(&self) -> bool {
+        matches!(self, Self::Pagination(_))
     }
 
     /// `true` for a configuration error.
@@ -245,14 +251,69 @@ pub struct DecodeError {
     pub cf_ray: Option<String>,
 }
 
-/// A list's pages did not advance: the server answered a page with the same items as the
-/// page before, so the stream stopped instead of looping forever.
+/// A list walk was stopped by one of its guards before the list ended.
+///
+/// [`reason`](PaginationError::reason) says which guard; the caps set with
+/// [`ListUsers::max_items`](crate::ListUsers::max_items) and
+/// [`max_pages`](crate::ListUsers::max_pages) end a walk quietly and never make this error.
 #[non_exhaustive]
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("list_users: page {page} repeats page {} (the server ignores `page`?)", page - 1)]
+#[error("list_users stopped at page {page} after {pages} pages: {reason}")]
 pub struct PaginationError {
-    /// The page that repeated the one before.
+    /// Which guard stopped the walk.
+    pub reason: PaginationReason,
+    /// The page the walk stopped at: the page that repeated, or the one it would have
+    /// fetched next.
     pub page: u64,
+    /// How many pages the walk yielded before it stopped.
+    pub pages: u64,
+}
+
+impl PaginationError {
+    /// Which guard stopped the walk.
+    pub fn reason(&self) -> &PaginationReason {
+        &self.reason
+    }
+}
+
+/// Which guard stopped a list walk ([`PaginationError::reason`]).
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaginationReason {
+    /// The server answered `page` with the same users as the earlier page `repeats`: it
+    /// ignores `page`, or cycles through pages.
+    RepeatedPage {
+        /// The page that repeated an earlier one.
+        page: u64,
+        /// The earlier page it repeated.
+        repeats: u64,
+    },
+    /// The walk's deadline ([`ListUsers::walk_deadline`](crate::ListUsers::walk_deadline))
+    /// passed.
+    Deadline {
+        /// The deadline that was set.
+        deadline: std::time::Duration,
+    },
+    /// The walk fetched [`MAX_WALK_PAGES`](crate::MAX_WALK_PAGES) pages, the most its
+    /// repeat guard remembers.
+    PageCeiling {
+        /// The ceiling.
+        limit: u64,
+    },
+}
+
+impl fmt::Display for PaginationReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::RepeatedPage { page, repeats } => {
+                write!(f, "page {page} repeats page {repeats} (the server ignores `page`?)")
+            }
+            Self::Deadline { deadline } => write!(f, "the walk's deadline of {deadline:?} passed"),
+            Self::PageCeiling { limit } => {
+                write!(f, "the walk reached its ceiling of {limit} pages; set a larger per_page")
+            }
+        }
+    }
 }
 
 /// The client is not configured correctly.
@@ -274,6 +335,30 @@ impl From<ConfigError> for Error {
     fn from(e: ConfigError) -> Self {
         Self::Config(e)
     }
+}
+
+/// The error for a failed response: Cloudflare's `errors[]` and `messages[]` (already read
+/// from the body), `cf-ray` and `Retry-After` from the headers.
+pub(crate) fn api_error(
+    operation: &'static str,
+    status: StatusCode,
+    headers: HeaderMap,
+    attempts: u32,
+    errors: Vec<ResponseInfo>,
+    messages: Vec<ResponseInfo>,
+    body_excerpt: Option<String>,
+) -> Error {
+    Error::Api(Box::new(ApiError {
+        operation,
+        status,
+        errors,
+        messages,
+        cf_ray: headers.get("cf-ray").and_then(|v| v.to_str().ok()).map(str::to_string),
+        retry_after: cfzt_transport::retry_after(&headers, std::time::SystemTime::now()),
+        body_excerpt,
+        headers,
+        attempts,
+    }))
 }
 
 /// What stands in for a masked value.
