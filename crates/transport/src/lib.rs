@@ -13,6 +13,11 @@ use bytes::Bytes;
 mod error;
 pub use error::{BoxError, TransportError};
 
+mod budget;
+pub use budget::{
+    BudgetExceeded, BudgetQuota, InvalidQuota, LocalBudget, MAX_PAUSE, Observation, RateLimitStatus, RequestBudget,
+};
+
 mod retry;
 pub use retry::{
     AttemptCounter, RequestOptions, RetryBudget, RetryPolicy, RetryTransport, is_retryable_status, retry_after,
