@@ -15,7 +15,7 @@ pub use error::{BoxError, TransportError};
 
 mod budget;
 pub use budget::{
-    BudgetExceeded, BudgetQuota, InvalidQuota, LocalBudget, MAX_PAUSE, Observation, RateLimitStatus, RequestBudget,
+    BudgetError, BudgetQuota, InvalidQuota, LocalBudget, MAX_PAUSE, Observation, RateLimitStatus, RequestBudget,
 };
 
 mod retry;

@@ -11,7 +11,7 @@ use governor::{Quota, RateLimiter};
 use tokio::time::Instant;
 
 use super::clock::{TokioClock, TokioInstant};
-use super::{BudgetExceeded, BudgetQuota, Observation, RequestBudget};
+use super::{BudgetError, BudgetQuota, Observation, RequestBudget};
 
 type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<TokioInstant>>;
 
@@ -106,7 +106,7 @@ impl Default for LocalBudget {
 
 #[async_trait]
 impl RequestBudget for LocalBudget {
-    async fn acquire(&self, deadline: Option<Instant>) -> Result<Duration, BudgetExceeded> {
+    async fn acquire(&self, deadline: Option<Instant>) -> Result<Duration, BudgetError> {
         let start = Instant::now();
         loop {
             let now = Instant::now();
@@ -117,7 +117,7 @@ impl RequestBudget for LocalBudget {
             if let Some(deadline) = deadline
                 && now.checked_add(wait).is_none_or(|until| until > deadline)
             {
-                return Err(BudgetExceeded { would_wait: waited.saturating_add(wait) });
+                return Err(BudgetError::WouldPassDeadline { would_wait: waited.saturating_add(wait) });
             }
             tokio::time::sleep(wait).await;
         }

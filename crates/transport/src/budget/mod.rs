@@ -31,18 +31,40 @@ pub trait RequestBudget: Send + Sync + std::fmt::Debug {
     ///
     /// # Errors
     ///
-    /// [`BudgetExceeded`] at once, without waiting, when the wait would pass `deadline`.
-    async fn acquire(&self, deadline: Option<Instant>) -> Result<Duration, BudgetExceeded>;
+    /// [`BudgetError::WouldPassDeadline`] at once, without waiting, when the wait would pass
+    /// `deadline`; [`BudgetError::Unavailable`] when a shared budget's store cannot be reached.
+    async fn acquire(&self, deadline: Option<Instant>) -> Result<Duration, BudgetError>;
 
     /// Learns from one answer: its rate-limit headers, and a 429's pause.
     async fn observe(&self, observation: &Observation);
 }
 
-/// A request was not started because the rate budget would have made it wait past its
-/// deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the rate budget would have made the request wait {would_wait:?}, past its deadline")]
-pub struct BudgetExceeded {
-    /// How long the request would have waited.
-    pub would_wait: Duration,
+/// Why a request budget did not give a place.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum BudgetError {
+    /// The wait would have passed the request's deadline; nothing was sent.
+    #[error("the rate budget would have made the request wait {would_wait:?}, past its deadline")]
+    WouldPassDeadline {
+        /// How long the request would have waited.
+        would_wait: Duration,
+    },
+    /// The store that keeps a shared budget could not be reached, and the budget is set to
+    /// fail rather than fall back.
+    #[error("the shared rate budget is unavailable")]
+    Unavailable {
+        /// What the store reported.
+        #[source]
+        source: crate::BoxError,
+    },
+}
+
+impl BudgetError {
+    /// How long the request would have waited, for [`BudgetError::WouldPassDeadline`].
+    pub fn would_wait(&self) -> Option<Duration> {
+        match self {
+            Self::WouldPassDeadline { would_wait } => Some(*would_wait),
+            Self::Unavailable { .. } => None,
+        }
+    }
 }
