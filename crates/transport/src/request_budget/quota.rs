@@ -4,12 +4,14 @@ use std::time::Duration;
 
 /// How many requests a budget lets through per window, and how many at once.
 ///
-/// The budget keeps to this promise: in **any** interval 1 % longer than the window, at
-/// most `requests` requests start (the 1 % absorbs the time requests spend on the way, so
-/// that the server, which counts arrivals, never sees more than `requests` in a window).
+/// The budget keeps to this promise: in **any** interval as long as the window plus a
+/// margin, at most `requests` requests start. The [margin](Self::margin), 1 % of the window
+/// but at least 100 ms, absorbs the time requests spend on the way, so that the server,
+/// which counts arrivals, never sees more than `requests` in a window.
 /// It lets `burst` requests go at once and paces the rest evenly, one per
 /// [`period`](Self::period). A small burst keeps a long job close to the quota (the
-/// default, 1/100 of it, gives 98 %); a larger one lets short scripts go faster at first
+/// default, 1/100 of it, keeps about 98 % at Cloudflare's quota); a larger one lets short
+/// scripts go faster at first
 /// and long jobs slower.
 ///
 /// ```
@@ -87,10 +89,16 @@ impl BudgetQuota {
         self.burst
     }
 
-    /// The even spacing of requests after the burst: the window and its 1 % margin, over
+    /// What the pacing adds to the window for the time requests spend on the way: 1 % of
+    /// the window, at least 100 ms.
+    pub fn margin(&self) -> Duration {
+        (self.window / 100).max(Duration::from_millis(100))
+    }
+
+    /// The even spacing of requests after the burst: the window and its margin, over
     /// `requests - burst`.
     pub fn period(&self) -> Duration {
-        self.window.saturating_add(self.window / 100) / (self.requests - self.burst)
+        self.window.saturating_add(self.margin()) / (self.requests - self.burst)
     }
 
     /// `true` if this quota lets requests through faster than `other` over a window.
@@ -118,7 +126,7 @@ mod tests {
         assert_eq!(BudgetQuota::new(10, s(1)).unwrap().burst(10).unwrap_err().field, "burst");
         assert_eq!(BudgetQuota::new(10, s(1)).unwrap().burst(0).unwrap_err().field, "burst");
         let q = BudgetQuota::new(20, s(1)).unwrap();
-        assert_eq!((q.burst_size(), q.period()), (2, Duration::from_nanos(56_111_111)));
+        assert_eq!((q.burst_size(), q.period()), (2, Duration::from_nanos(61_111_111)));
         assert_eq!(BudgetQuota::new(2, s(1)).unwrap().burst_size(), 1);
         assert_eq!(BudgetQuota::cloudflare(), BudgetQuota::new(1200, s(300)).unwrap());
         assert_eq!(BudgetQuota::cloudflare().period(), Duration::from_nanos(255_050_505));
