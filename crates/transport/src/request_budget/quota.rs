@@ -8,11 +8,11 @@ use std::time::Duration;
 /// margin, at most `requests` requests start. The [margin](Self::margin), 1 % of the window
 /// but at least 100 ms, absorbs the time requests spend on the way, so that the server,
 /// which counts arrivals, never sees more than `requests` in a window.
+///
 /// It lets `burst` requests go at once and paces the rest evenly, one per
 /// [`period`](Self::period). A small burst keeps a long job close to the quota (the
 /// default, 1/100 of it, keeps about 98 % at Cloudflare's quota); a larger one lets short
-/// scripts go faster at first
-/// and long jobs slower.
+/// scripts go faster at first and long jobs slower.
 ///
 /// ```
 /// use std::time::Duration;
