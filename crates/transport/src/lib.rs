@@ -18,6 +18,11 @@ pub use http;
 mod error;
 pub use error::{BoxError, TransportError};
 
+mod request_budget;
+pub use request_budget::{
+    BudgetError, BudgetQuota, InvalidQuota, LocalBudget, MAX_PAUSE, Observation, RateLimitStatus, RequestBudget,
+};
+
 mod retry;
 pub use retry::{RequestOptions, RetryBudget, RetryPolicy, RetryTransport, RetryVerdict, retry_after};
 
