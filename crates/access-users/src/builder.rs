@@ -3,7 +3,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use cfzt_transport::{HttpTransport, RetryBudget, RetryPolicy, RetryTransport};
+use cfzt_transport::{
+    BudgetQuota, HttpTransport, LocalBudget, RequestBudget, RetryBudget, RetryPolicy, RetryTransport,
+};
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderName, USER_AGENT};
 use http::{HeaderMap, HeaderValue};
 
@@ -45,6 +47,8 @@ pub struct ClientBuilder {
     api_version: Option<chrono::NaiveDate>,
     retry_policy: Option<RetryPolicy>,
     retry_budget: Option<Arc<RetryBudget>>,
+    /// `None`: the default budget; `Some(None)`: switched off.
+    request_budget: Option<Option<Arc<dyn RequestBudget>>>,
     env_error: Option<ConfigError>,
 }
 
@@ -154,6 +158,51 @@ impl ClientBuilder {
         self
     }
 
+    /// Paces every request of the client, and of its clones, to `quota`, with a
+    /// [`LocalBudget`] of its own.
+    ///
+    /// Without this (or [`request_budget`](Self::request_budget)) a client paces to
+    /// Cloudflare's documented quota, [`BudgetQuota::cloudflare`]: 1,200 requests per
+    /// 5 minutes. The budget also learns from the server's `Ratelimit` headers and, on a
+    /// 429, pauses every call until the server's reset (see [`LocalBudget`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cfzt_access_users::{BudgetQuota, Client};
+    /// // An Enterprise account with a raised limit of 4,000 per 5 minutes.
+    /// let quota = BudgetQuota::new(4000, Duration::from_secs(300))?;
+    /// let client = Client::builder().api_token("...").rate_limit(quota).build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn rate_limit(self, quota: BudgetQuota) -> Self {
+        self.request_budget(Arc::new(LocalBudget::new(quota)))
+    }
+
+    /// Paces every request with `budget`. Give the same `Arc` to several clients that use
+    /// one token, so that together they stay inside its quota, or a budget kept in a store
+    /// that several processes share.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use cfzt_access_users::{BudgetQuota, Client, LocalBudget, RequestBudget};
+    /// let budget: Arc<dyn RequestBudget> = Arc::new(LocalBudget::new(BudgetQuota::cloudflare()));
+    /// let audit = Client::builder().api_token("...").request_budget(budget.clone()).build()?;
+    /// let offboarding = Client::builder().api_token("...").request_budget(budget).build()?;
+    /// # Ok::<(), cfzt_access_users::Error>(())
+    /// ```
+    pub fn request_budget(mut self, budget: Arc<dyn RequestBudget>) -> Self {
+        self.request_budget = Some(Some(budget));
+        self
+    }
+
+    /// Switches the request budget off: requests are sent as fast as they come, and a 429
+    /// is retried by each call on its own, as the official SDKs do. For tests against a
+    /// server with no limit, or when something else paces the calls.
+    pub fn no_request_budget(mut self) -> Self {
+        self.request_budget = Some(None);
+        self
+    }
+
     /// Pins Cloudflare's API behaviour to a date, sent as `api-version: YYYY-MM-DD` on every
     /// request. Without it no header is sent and the server uses today's behaviour.
     pub fn api_version(mut self, date: chrono::NaiveDate) -> Self {
@@ -227,7 +276,8 @@ impl ClientBuilder {
         };
         let transport = RetryTransport::new(transport)
             .with_policy(self.retry_policy.unwrap_or_default())
-            .with_budget(self.retry_budget.unwrap_or_default());
+            .with_budget(self.retry_budget.unwrap_or_default())
+            .with_request_budget(self.request_budget.unwrap_or_else(|| Some(Arc::new(LocalBudget::default()))));
         let scheme = match credentials {
             Credentials::ApiToken(_) => "api token",
             Credentials::GlobalApiKey { .. } => "global api key",
@@ -247,6 +297,7 @@ impl fmt::Debug for ClientBuilder {
             .field("transport", &self.transport.as_ref().map(|_| "custom"))
             .field("api_version", &self.api_version)
             .field("retry_policy", &self.retry_policy)
+            .field("request_budget", &self.request_budget)
             .finish_non_exhaustive()
     }
 }
