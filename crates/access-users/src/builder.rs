@@ -104,8 +104,9 @@ impl ClientBuilder {
     /// polled outside a tokio runtime then fails at once, nothing sent, with
     /// [`Error::Transport`](crate::Error::Transport) whose source is
     /// [`TransportError::NoRuntime`](crate::TransportError::NoRuntime) (not retryable),
-    /// unless the policy needs no timer: `RetryPolicy::no_retries().attempt_timeout(None)`,
-    /// which leaves timeouts to your transport.
+    /// unless nothing needs a timer: a policy of `RetryPolicy::no_retries().attempt_timeout(None)`,
+    /// which leaves timeouts to your transport, and no request budget (whose waits are
+    /// tokio's too: [`no_request_budget`](Self::no_request_budget)).
     ///
     /// ```
     /// use std::future::IntoFuture;
@@ -128,11 +129,12 @@ impl ClientBuilder {
     ///     .api_token("token")
     ///     .transport(Canned)
     ///     .retry_policy(RetryPolicy::no_retries().attempt_timeout(None))
+    ///     .no_request_budget()
     ///     .build()?;
     /// let call = client.users(&account).get(&user).into_future();
     /// assert!(futures_executor::block_on(call).unwrap_err().is_not_found());
     ///
-    /// // With the default policy, the same call needs tokio's timers and says so.
+    /// // With the default policy and budget, the same call needs tokio's timers and says so.
     /// let client = Client::builder().api_token("token").transport(Canned).build()?;
     /// let err = futures_executor::block_on(client.users(&account).get(&user).into_future()).unwrap_err();
     /// assert!(err.is_transport() && !err.is_retryable() && err.attempts() == Some(0));
