@@ -6,6 +6,7 @@ mod de;
 mod envelope;
 pub mod examples;
 mod ids;
+mod seat;
 mod session;
 mod user;
 mod validation;
@@ -14,6 +15,7 @@ mod validation;
 pub use chrono;
 pub use envelope::{Envelope, ErrorSource, ResponseInfo, ResultInfo};
 pub use ids::{AccountId, SessionNonce, UserId};
+pub use seat::{MAX_SEAT_UID_LEN, RevokeUserParams, Seat, SeatChange};
 pub use session::{
     ActiveSession, ActiveSessionDetail, ActiveSessionMetadata, DeviceSession, FailedLogin, Geo, Identity,
     IdentityProvider, MtlsAuth, PostureCheck, PostureResult, SessionApp,
