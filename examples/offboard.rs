@@ -1,0 +1,3 @@
+//! Offboarding (placeholder until the seat and revoke calls land).
+
+fn main() {}
