@@ -10,6 +10,7 @@
 
 use std::error::Error;
 
+use cfzt::models::chrono;
 use cfzt::workflows::{AuditOptions, Workflows};
 use cfzt::{AccountId, Client};
 use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer};
