@@ -15,11 +15,19 @@ use crate::query::inactive;
 use crate::report::{Outcome, PersonReport, Report, StepError, StepReport};
 use crate::{WorkflowError, Workflows, ops};
 
-/// How many people a bulk workflow works on at once by default. Each person costs 2 to
+/// How many people a bulk workflow works on at once by default (also the audit export's
+/// users at once): `ApplyOptions::default().concurrency(DEFAULT_CONCURRENCY)`. Each person costs 2 to
 /// 5 requests; with the client's request budget the calls are paced whatever this is.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
 /// Where applying a plan stands: reported after each person is finished.
+///
+/// ```
+/// use cfzt_workflows::ApplyOptions;
+/// let options = ApplyOptions::default().on_progress(|progress| {
+///     eprintln!("{}/{} people, {} failed", progress.done, progress.total, progress.failed);
+/// });
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {

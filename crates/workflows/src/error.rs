@@ -4,6 +4,13 @@
 ///
 /// A failure of one person inside a bulk workflow is not an error of the call: it is
 /// recorded in the [`Report`](crate::Report) and the others go on.
+///
+/// ```
+/// use cfzt_workflows::WorkflowError;
+/// let e = WorkflowError::AmbiguousEmail { email: "jdoe@example.com".into(), matches: 2 };
+/// assert!(e.is_ambiguous() && !e.is_retryable());
+/// assert_eq!(e.to_string(), r#"2 users have the email "jdoe@example.com" (ignoring case); refusing to pick one"#);
+/// ```
 #[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
 pub enum WorkflowError {

@@ -7,6 +7,11 @@ use cfzt_models::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// Which workflow made a plan.
+///
+/// ```
+/// assert_eq!(serde_json::to_string(&cfzt_workflows::PlanKind::Reclaim)?, r#""reclaim""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -18,6 +23,13 @@ pub enum PlanKind {
 }
 
 /// One thing a plan can do to a person, in the order they run.
+///
+/// ```
+/// use cfzt_workflows::Action;
+/// assert_eq!(Action::FreeSeat.to_string(), "free seat");
+/// assert_eq!(serde_json::to_string(&Action::FreeSeat)?, r#""free_seat""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -41,6 +53,13 @@ impl fmt::Display for Action {
 }
 
 /// Why a step is skipped, at planning or when it is applied.
+///
+/// ```
+/// use cfzt_workflows::SkipReason;
+/// assert_eq!(SkipReason::HoldsNoSeat.to_string(), "holds no seat");
+/// assert_eq!(serde_json::to_string(&SkipReason::NoSuchUser)?, r#"{"reason":"no_such_user"}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
@@ -88,6 +107,14 @@ impl fmt::Display for SkipReason {
 }
 
 /// One step of a person's plan: an action, to run or skipped with a reason.
+///
+/// ```
+/// use cfzt_workflows::{Action, PlannedStep, SkipReason};
+/// let step = PlannedStep::skip(Action::FreeSeat, SkipReason::HoldsNoSeat);
+/// assert_eq!(serde_json::to_string(&step)?, r#"{"action":"free_seat","skip":{"reason":"holds_no_seat"}}"#);
+/// assert_eq!(serde_json::to_string(&PlannedStep::run(Action::DeleteUser))?, r#"{"action":"delete_user"}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannedStep {
@@ -111,6 +138,14 @@ impl PlannedStep {
 }
 
 /// Everything a plan does to one person.
+///
+/// ```
+/// let json = r#"{"email":"a@example.com","user_id":"f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+///   "steps":[{"action":"revoke_sessions"},{"action":"free_seat","skip":{"reason":"holds_no_seat"}}]}"#;
+/// let person: cfzt_workflows::PersonPlan = serde_json::from_str(json)?;
+/// assert_eq!(person.pending().count(), 1);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonPlan {

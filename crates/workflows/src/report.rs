@@ -8,6 +8,13 @@ use serde::{Deserialize, Serialize};
 use crate::{Action, PlanKind, SkipReason, WorkflowError};
 
 /// A step's failure, as data.
+///
+/// ```
+/// let json = r#"{"message":"Internal error (code 10001)","status":500,"retryable":true}"#;
+/// let error: cfzt_workflows::StepError = serde_json::from_str(json)?;
+/// assert_eq!(error.status, Some(500));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepError {
@@ -28,6 +35,14 @@ impl From<&WorkflowError> for StepError {
 }
 
 /// What became of one step.
+///
+/// ```
+/// use cfzt_workflows::{Outcome, SkipReason};
+/// let skipped = Outcome::Skipped { reason: SkipReason::HoldsNoSeat };
+/// assert_eq!(serde_json::to_string(&skipped)?, r#"{"status":"skipped","reason":"holds_no_seat"}"#);
+/// assert_eq!(serde_json::to_string(&Outcome::Done)?, r#"{"status":"done"}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
@@ -51,6 +66,13 @@ pub enum Outcome {
 }
 
 /// What became of one step of one person.
+///
+/// ```
+/// let step: cfzt_workflows::StepReport =
+///     serde_json::from_str(r#"{"action":"delete_user","outcome":{"status":"not_attempted"}}"#)?;
+/// assert_eq!(step.outcome, cfzt_workflows::Outcome::NotAttempted);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepReport {
@@ -61,6 +83,13 @@ pub struct StepReport {
 }
 
 /// What applying a plan did to one person.
+///
+/// ```
+/// let json = r#"{"email":"a@example.com","steps":[{"action":"free_seat","outcome":{"status":"done"}}]}"#;
+/// let person: cfzt_workflows::PersonReport = serde_json::from_str(json)?;
+/// assert_eq!((person.done(), person.failed()), (1, false));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonReport {
