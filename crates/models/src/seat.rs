@@ -135,7 +135,7 @@ impl SeatChange {
 /// use cfzt_models::RevokeUserParams;
 /// let params = RevokeUserParams::new("test@example.com").devices(true).devices_query(true);
 /// assert_eq!(serde_json::to_string(&params)?, r#"{"email":"test@example.com","devices":true}"#);
-/// assert_eq!(params.query_pairs().collect::<Vec<_>>(), [("devices", "true")]);
+/// assert_eq!(params.query_pairs().collect::<Vec<_>>(), [("devices", "true".to_string())]);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[non_exhaustive]
@@ -196,8 +196,8 @@ impl RevokeUserParams {
 
     /// The query's parameters as `(name, value)` pairs, for a URL: `devices` when
     /// [`devices_query`](Self::devices_query) is set.
-    pub fn query_pairs(&self) -> impl Iterator<Item = (&'static str, &'static str)> + use<> {
-        self.devices_query.map(|d| ("devices", if d { "true" } else { "false" })).into_iter()
+    pub fn query_pairs(&self) -> impl Iterator<Item = (&'static str, String)> + use<> {
+        self.devices_query.map(|d| ("devices", d.to_string())).into_iter()
     }
 
     /// Checks the params before they are sent; the email by the same rule as

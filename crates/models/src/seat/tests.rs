@@ -78,11 +78,11 @@ fn encodes_the_documented_revoke_bodies() {
     });
     assert_eq!(body, want);
     assert!(!serde_json::to_string(&full).unwrap().contains("body_devices"));
-    assert_eq!(full.query_pairs().collect::<Vec<_>>(), [("devices", "true")]);
+    assert_eq!(full.query_pairs().collect::<Vec<_>>(), [("devices", "true".to_string())]);
     assert_eq!(RevokeUserParams::new("a@b").query_pairs().count(), 0);
     assert_eq!(
         RevokeUserParams::new("a@b").devices_query(false).query_pairs().collect::<Vec<_>>(),
-        [("devices", "false")]
+        [("devices", "false".to_string())]
     );
     // What comes back in decodes to the same body fields; the query flag is not in JSON.
     let back: RevokeUserParams = serde_json::from_value(body).unwrap();
