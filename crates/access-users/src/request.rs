@@ -193,9 +193,9 @@ impl Client {
             if !call_span.is_disabled()
                 && let Some(ray) = header_str(response.headers(), "cf-ray")
             {
-                call_span.record("cf_ray", ray);
+                call_span.record("cf_ray", &*self.inner.redactor.text(ray));
             }
-            decode(endpoint, response, attempts)
+            decode(endpoint, response, attempts).map_err(|e| e.redact(&self.inner.redactor))
         }
         .instrument(span)
     }

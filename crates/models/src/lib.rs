@@ -21,7 +21,7 @@ pub use session::{
     IdentityProvider, MtlsAuth, PostureCheck, PostureResult, SessionApp,
 };
 pub use user::{CreateUserParams, DeleteUserResult, ListUsersQuery, UpdateUserParams, User};
-pub use validation::ValidationError;
+pub use validation::{MAX_EMAIL_LEN, ValidationError, validate_email};
 
 /// A point in time in UTC, as the API's `date-time` fields are decoded.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
