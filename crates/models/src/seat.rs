@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::de::opt_timestamp;
-use crate::{CreateUserParams, Timestamp, ValidationError};
+use crate::{Timestamp, ValidationError, validate_email};
 
 /// The longest `seat_uid` the API accepts (`maxLength: 36`).
 pub const MAX_SEAT_UID_LEN: usize = 36;
@@ -200,8 +200,7 @@ impl RevokeUserParams {
         self.devices_query.map(|d| ("devices", d.to_string())).into_iter()
     }
 
-    /// Checks the params before they are sent; the email by the same rule as
-    /// [`CreateUserParams`].
+    /// Checks the params before they are sent; the email by [`validate_email`].
     ///
     /// ```
     /// use cfzt_models::RevokeUserParams;
@@ -214,7 +213,7 @@ impl RevokeUserParams {
     /// A [`ValidationError`] naming `email`; `user_uid` when it is empty or holds
     /// whitespace or controls; `devices` when the body and query flags disagree.
     pub fn validate(&self) -> Result<(), ValidationError> {
-        CreateUserParams::new(self.email.as_str()).validate()?;
+        validate_email(&self.email)?;
         if let Some(uid) = &self.user_uid
             && (uid.is_empty() || uid.chars().any(|c| c.is_whitespace() || c.is_control()))
         {

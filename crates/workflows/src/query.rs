@@ -1,7 +1,7 @@
 //! The queries the API lacks: an exact email match, users inactive since a date, and seat
 //! counts taken from the users themselves.
 
-use cfzt_access_users::{CreateUserParams, Error, User};
+use cfzt_access_users::{Error, User};
 use cfzt_models::Timestamp;
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt, future};
@@ -82,7 +82,7 @@ impl Workflows {
     /// picked); a validation error naming `email` for a malformed email (nothing is sent);
     /// else the list call's error.
     pub async fn find_by_email(&self, email: &str) -> Result<Option<User>, WorkflowError> {
-        CreateUserParams::new(email).validate().map_err(Error::from)?;
+        cfzt_models::validate_email(email).map_err(Error::from)?;
         let matches: Vec<User> = self
             .users
             .list()
