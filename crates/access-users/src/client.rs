@@ -2,13 +2,17 @@ use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use cfzt_models::AccountId;
 use cfzt_transport::{HttpTransport, RetryBudget, RetryPolicy, RetryTransport};
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderName, USER_AGENT};
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderValue, Method};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
-use crate::error::{ConfigError, Error, Redactor};
-use crate::{Credentials, Users};
+use crate::Credentials;
+use crate::decode::decode;
+use crate::error::{ConfigError, Error, Redactor, TransportFailure};
+use crate::path::Call;
+use crate::response::{ApiResponse, header_str};
 
 /// Cloudflare's API base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -73,11 +77,6 @@ impl Client {
     /// [`Error::Config`] when no credentials are set, or a value is invalid.
     pub fn from_env() -> Result<Self, Error> {
         Self::builder().load_env().build()
-    }
-
-    /// The users of `account`: the entry point of every operation.
-    pub fn users(&self, account: &AccountId) -> Users {
-        Users::new(self.clone(), account.clone())
     }
 
     /// The base URL requests go to.
@@ -153,6 +152,49 @@ impl ClientBuilder {
     /// The transport to send requests with. Without one, the default backend is used
     /// (reqwest with the `reqwest` feature, else hyper with the `hyper` feature). Either way
     /// the client wraps it in a [`RetryTransport`] with the [retry policy](Self::retry_policy).
+    ///
+    /// # Runtime
+    ///
+    /// The built-in backends need a tokio runtime with IO and timers (what `#[tokio::main]`
+    /// starts). So do the retry layer's timers: the attempt timeout, the deadline and the
+    /// wait before a retry. A transport of your own may run on any executor, but a call
+    /// polled outside a tokio runtime then fails at once, nothing sent, with
+    /// [`Error::Transport`](crate::Error::Transport) whose source is
+    /// [`TransportError::NoRuntime`](crate::TransportError::NoRuntime) (not retryable),
+    /// unless the policy needs no timer: `RetryPolicy::no_retries().attempt_timeout(None)`,
+    /// which leaves timeouts to your transport.
+    ///
+    /// ```
+    /// use std::future::IntoFuture;
+    /// use cfzt_transport::{Request, Response, RetryPolicy, async_trait};
+    /// use cfzt_access_users::{AccountId, Client, HttpTransport, TransportError, UserId};
+    ///
+    /// /// A transport that needs no tokio (here, a canned answer).
+    /// struct Canned;
+    ///
+    /// #[async_trait]
+    /// impl HttpTransport for Canned {
+    ///     async fn send(&self, _request: Request) -> Result<Response, TransportError> {
+    ///         Ok(http::Response::builder().status(404).body(bytes::Bytes::new()).unwrap())
+    ///     }
+    /// }
+    ///
+    /// let account: AccountId = "023e105f4ecef8ad9ca31a8372d0c353".parse()?;
+    /// let user: UserId = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415".parse()?;
+    /// let client = Client::builder()
+    ///     .api_token("token")
+    ///     .transport(Canned)
+    ///     .retry_policy(RetryPolicy::no_retries().attempt_timeout(None))
+    ///     .build()?;
+    /// let call = client.users(&account).get(&user).into_future();
+    /// assert!(futures_executor::block_on(call).unwrap_err().is_not_found());
+    ///
+    /// // With the default policy, the same call needs tokio's timers and says so.
+    /// let client = Client::builder().api_token("token").transport(Canned).build()?;
+    /// let err = futures_executor::block_on(client.users(&account).get(&user).into_future()).unwrap_err();
+    /// assert!(err.is_transport() && !err.is_retryable() && err.attempts() == Some(0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn transport(mut self, transport: impl HttpTransport + 'static) -> Self {
         self.transport = Some(Arc::new(transport));
         self
@@ -357,6 +399,60 @@ fn check_base_url(raw: &str) -> Result<String, String> {
         );
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+impl Client {
+    /// Builds, sends and decodes one call: the path shared by all operations.
+    ///
+    /// Not an `async fn`, so that the call is held once in its future (docs/performance.md).
+    pub(crate) fn execute<T>(&self, call: Call) -> impl Future<Output = Result<ApiResponse<T>, Error>> + Send + '_
+    where
+        T: DeserializeOwned + Default + Send,
+    {
+        let operation = call.operation;
+        let span = tracing::debug_span!(
+            "cfzt.call",
+            operation = operation.name,
+            method = operation.method,
+            path = operation.path,
+            status = tracing::field::Empty,
+            cf_ray = tracing::field::Empty,
+        );
+        let call_span = span.clone();
+        async move {
+            let request = self.build_request(call)?;
+            let (response, attempts) = self.inner.transport.send_counted(request).await;
+            let response = response.map_err(|source| {
+                tracing::debug!(error = %source, attempts, "transport failed");
+                Error::Transport(Box::new(TransportFailure { operation: operation.name, attempts, source }))
+            })?;
+            call_span.record("status", response.status().as_u16());
+            // Looking the header up costs more than recording into a span nobody listens to.
+            if !call_span.is_disabled()
+                && let Some(ray) = header_str(response.headers(), "cf-ray")
+            {
+                call_span.record("cf_ray", &*self.inner.redactor.text(ray));
+            }
+            decode(operation, response, attempts).map_err(|e| e.redact(&self.inner.redactor))
+        }
+        .instrument(span)
+    }
+
+    pub(crate) fn build_request(&self, call: Call) -> Result<cfzt_transport::Request, Error> {
+        let inner = &self.inner;
+        let mut request = http::Request::new(call.body.unwrap_or_default());
+        *request.method_mut() = Method::from_bytes(call.operation.method.as_bytes())
+            .map_err(|_| cfzt_models::ValidationError::new("method", "is not an HTTP method"))?;
+        *request.uri_mut() = http::Uri::try_from(call.uri)
+            .map_err(|e| cfzt_models::ValidationError::new("path", format!("does not form a valid URI: {e}")))?;
+        // The fixed headers, with `Content-Type: application/json` when there is a body.
+        let headers = if request.body().is_empty() { &inner.headers } else { &inner.json_headers };
+        request.headers_mut().clone_from(headers);
+        if !call.options.is_empty() {
+            request.extensions_mut().insert(call.options);
+        }
+        Ok(request)
+    }
 }
 
 #[cfg(test)]

@@ -26,7 +26,8 @@ pub enum Error {
     /// A 2xx response whose body is not what the API documents.
     #[error(transparent)]
     Decode(Box<DecodeError>),
-    /// A list's pages did not advance.
+    /// A list walk was stopped by one of its guards: a repeated page, its deadline, its
+    /// page ceiling.
     #[error(transparent)]
     Pagination(PaginationError),
     /// The client is not configured correctly (credentials, base URL, transport).
@@ -106,11 +107,13 @@ impl Error {
         self.as_api().is_some_and(|e| e.status == StatusCode::TOO_MANY_REQUESTS)
     }
 
-    /// `true` if the same call may succeed later: HTTP 408, 409, 429 and 5xx, and transport
-    /// failures such as connect errors, timeouts and resets.
+    /// `true` if the same call may succeed later: a response the retry layer would retry
+    /// ([`RetryVerdict`](cfzt_transport::RetryVerdict): HTTP 408, 409, 429 and 5xx, with
+    /// `x-should-retry: true|false` overriding the status), and transport failures such as
+    /// connect errors, timeouts and resets.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Api(e) => cfzt_transport::is_retryable_status(e.status),
+            Self::Api(e) => cfzt_transport::RetryVerdict::of(e.status, &e.headers).is_retryable(),
             Self::Transport(t) => t.source.is_transient(),
             _ => false,
         }
@@ -124,6 +127,11 @@ impl Error {
     /// `true` if a 2xx response could not be decoded.
     pub fn is_decode(&self) -> bool {
         matches!(self, Self::Decode(_))
+    }
+
+    /// `true` if a list walk was stopped by one of its guards (see [`PaginationReason`]).
+    pub fn is_pagination(&self) -> bool {
+        matches!(self, Self::Pagination(_))
     }
 
     /// `true` for a configuration error.
@@ -207,21 +215,29 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// No complete response arrived for an operation.
+///
+/// Also what a call polled outside a tokio runtime gets when its retry policy needs a
+/// timer: then `attempts` is 0 and the source is
+/// [`TransportError::NoRuntime`] (see [`ClientBuilder::transport`](crate::ClientBuilder::transport)).
 #[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
-#[error("{operation} got no complete response{}", attempts_suffix(*attempts))]
+#[error("{operation} {}", outcome(*attempts))]
 pub struct TransportFailure {
     /// The operation, e.g. `update_user`.
     pub operation: &'static str,
-    /// How many attempts the call made.
+    /// How many attempts the call made (0 when nothing was sent).
     pub attempts: u32,
     /// What the transport reported.
     #[source]
     pub source: TransportError,
 }
 
-fn attempts_suffix(attempts: u32) -> String {
-    if attempts > 1 { format!(" after {attempts} attempts") } else { String::new() }
+fn outcome(attempts: u32) -> String {
+    match attempts {
+        0 => "was not sent".to_string(),
+        1 => "got no complete response".to_string(),
+        n => format!("got no complete response after {n} attempts"),
+    }
 }
 
 /// A 2xx response whose body is not what the API documents.
@@ -245,14 +261,69 @@ pub struct DecodeError {
     pub cf_ray: Option<String>,
 }
 
-/// A list's pages did not advance: the server answered a page with the same items as the
-/// page before, so the stream stopped instead of looping forever.
+/// A list walk was stopped by one of its guards before the list ended.
+///
+/// [`reason`](PaginationError::reason) says which guard; the caps set with
+/// [`ListUsers::max_items`](crate::ListUsers::max_items) and
+/// [`max_pages`](crate::ListUsers::max_pages) end a walk quietly and never make this error.
 #[non_exhaustive]
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("list_users: page {page} repeats page {} (the server ignores `page`?)", page - 1)]
+#[error("list_users stopped at page {page} after {pages} pages: {reason}")]
 pub struct PaginationError {
-    /// The page that repeated the one before.
+    /// Which guard stopped the walk.
+    pub reason: PaginationReason,
+    /// The page the walk stopped at: the page that repeated, or the one it would have
+    /// fetched next.
     pub page: u64,
+    /// How many pages the walk yielded before it stopped.
+    pub pages: u64,
+}
+
+impl PaginationError {
+    /// Which guard stopped the walk.
+    pub fn reason(&self) -> &PaginationReason {
+        &self.reason
+    }
+}
+
+/// Which guard stopped a list walk ([`PaginationError::reason`]).
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaginationReason {
+    /// The server answered `page` with the same users as the earlier page `repeats`: it
+    /// ignores `page`, or cycles through pages.
+    RepeatedPage {
+        /// The page that repeated an earlier one.
+        page: u64,
+        /// The earlier page it repeated.
+        repeats: u64,
+    },
+    /// The walk's deadline ([`ListUsers::walk_deadline`](crate::ListUsers::walk_deadline))
+    /// passed.
+    Deadline {
+        /// The deadline that was set.
+        deadline: std::time::Duration,
+    },
+    /// The walk fetched [`MAX_WALK_PAGES`](crate::MAX_WALK_PAGES) pages, the most its
+    /// repeat guard remembers.
+    PageCeiling {
+        /// The ceiling.
+        limit: u64,
+    },
+}
+
+impl fmt::Display for PaginationReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::RepeatedPage { page, repeats } => {
+                write!(f, "page {page} repeats page {repeats} (the server ignores `page`?)")
+            }
+            Self::Deadline { deadline } => write!(f, "the walk's deadline of {deadline:?} passed"),
+            Self::PageCeiling { limit } => {
+                write!(f, "the walk reached its ceiling of {limit} pages; set a larger per_page")
+            }
+        }
+    }
 }
 
 /// The client is not configured correctly.
@@ -274,6 +345,30 @@ impl From<ConfigError> for Error {
     fn from(e: ConfigError) -> Self {
         Self::Config(e)
     }
+}
+
+/// The error for a failed response: Cloudflare's `errors[]` and `messages[]` (already read
+/// from the body), `cf-ray` and `Retry-After` from the headers.
+pub(crate) fn api_error(
+    operation: &'static str,
+    status: StatusCode,
+    headers: HeaderMap,
+    attempts: u32,
+    errors: Vec<ResponseInfo>,
+    messages: Vec<ResponseInfo>,
+    body_excerpt: Option<String>,
+) -> Error {
+    Error::Api(Box::new(ApiError {
+        operation,
+        status,
+        errors,
+        messages,
+        cf_ray: headers.get("cf-ray").and_then(|v| v.to_str().ok()).map(str::to_string),
+        retry_after: cfzt_transport::retry_after(&headers, std::time::SystemTime::now()),
+        body_excerpt,
+        headers,
+        attempts,
+    }))
 }
 
 /// What stands in for a masked value.
@@ -428,6 +523,40 @@ impl Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn api(status: u16, should_retry: Option<&'static str>) -> Error {
+        let mut headers = HeaderMap::new();
+        if let Some(value) = should_retry {
+            headers.insert("x-should-retry", http::HeaderValue::from_static(value));
+        }
+        Error::Api(Box::new(ApiError {
+            operation: "get_user",
+            status: StatusCode::from_u16(status).unwrap(),
+            errors: Vec::new(),
+            messages: Vec::new(),
+            cf_ray: None,
+            retry_after: None,
+            body_excerpt: None,
+            headers,
+            attempts: 1,
+        }))
+    }
+
+    #[test]
+    fn is_retryable_reads_x_should_retry_as_the_retry_layer_does() {
+        let cases = [
+            (503, None, true),
+            (503, Some("false"), false),
+            (429, Some("false"), false),
+            (400, None, false),
+            (400, Some("true"), true),
+            (409, None, true),
+            (200, Some("true"), false),
+        ];
+        for (status, header, want) in cases {
+            assert_eq!(api(status, header).is_retryable(), want, "{status} {header:?}");
+        }
+    }
 
     const TOKEN: &str = "tok-SECRET-1234";
     const KEY: &str = "key-SECRET-5678";

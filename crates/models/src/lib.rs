@@ -6,6 +6,7 @@ mod de;
 mod envelope;
 pub mod examples;
 mod ids;
+pub mod operations;
 mod seat;
 mod session;
 mod user;
