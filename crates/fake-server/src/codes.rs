@@ -74,5 +74,9 @@ pub const EMAIL_MISMATCH: i64 = 12130;
 /// for them. HTTP 404. Illustrative.
 pub const IDENTITY_NOT_FOUND: i64 = 12131;
 
+/// `12132`, "seat not found": *edit seats* named a `seat_uid` no user of the account
+/// holds; nothing was changed. HTTP 404. Illustrative (the API documents no code).
+pub const SEAT_NOT_FOUND: i64 = 12132;
+
 /// The `per_page` values accepted in strict per-page mode.
 pub const ALLOWED_PER_PAGE: [u64; 8] = [1, 5, 10, 20, 25, 50, 100, 1000];
