@@ -16,7 +16,7 @@ use cfzt::{AccountId, Client};
 use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn Error>> {
+pub(crate) async fn main() -> Result<(), Box<dyn Error>> {
     let server = FakeServer::start().await?;
     let client = Client::builder().base_url(server.base_url()).api_token("offboard-token").build()?;
     let account: AccountId = DEMO_ACCOUNT_ID.parse()?;

@@ -166,3 +166,32 @@ async fn reclaiming_frees_the_seats_of_the_inactive_and_keeps_their_records() {
         assert!(wf.apply(&plan, ApplyOptions::default()).await.is_noop(), "{backend}");
     }
 }
+
+/// Someone who logs in between the plan and its application keeps their seat.
+#[tokio::test]
+async fn reclaiming_spares_whoever_logged_in_since_the_plan() {
+    for (backend, transport) in backends() {
+        let server = FakeServer::start().await.unwrap();
+        let wf = workflows(&server, &transport);
+        let cutoff: Timestamp = "2024-03-07T00:00:00Z".parse().unwrap();
+        let plan = wf.plan_reclaim(cutoff, ReclaimOptions::default()).await.unwrap();
+        assert_eq!(plan.pending_steps(), 4, "{backend}: {plan}");
+        // Alice, read again at apply time, has just logged in.
+        let alice = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+        let now = serde_json::json!({
+            "success": true, "errors": [], "messages": [],
+            "result": {"id": alice, "email": "asmith@example.com", "access_seat": true, "seat_uid": "seat_uid_3",
+                       "last_successful_login": "2026-12-01T08:00:00Z"}
+        });
+        server.inject(
+            FaultRule::new(Route::Path(alice.into()), Fault::json(200, now)).method("GET").times(Times::Next(1)),
+        );
+        let report = wf.apply(&plan, ApplyOptions::default()).await;
+        let spared = report.people.iter().find(|p| p.email == "asmith@example.com").unwrap();
+        let last_login = "2026-12-01T08:00:00Z".parse().unwrap();
+        assert_eq!(spared.steps[0].outcome, skipped(SkipReason::ActiveSince { last_login }), "{backend}: {report}");
+        assert_eq!(report.steps_done(), 3, "{backend}: {report}");
+        let id: UserId = alice.parse().unwrap();
+        assert_eq!(server.user(&account(), &id).unwrap().access_seat, Some(true), "{backend}");
+    }
+}
