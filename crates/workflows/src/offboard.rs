@@ -110,7 +110,8 @@ impl Workflows {
     /// is skipped ("no such user", "holds no seat", ...). Nothing is changed.
     ///
     /// People are looked up with bounded concurrency; a lookup that fails is recorded in
-    /// that person's plan ([`SkipReason::LookupFailed`]) and the others are planned.
+    /// that person's plan ([`SkipReason::LookupFailed`]) and the others are planned. An
+    /// email given twice (ignoring case) is planned once.
     ///
     /// ```no_run
     /// # async fn run(workflows: cfzt_workflows::Workflows) -> Result<(), cfzt_workflows::WorkflowError> {
@@ -126,7 +127,10 @@ impl Workflows {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let emails: Vec<String> = emails.into_iter().map(Into::into).collect();
+        // The same person asked for twice (in any case) is planned once.
+        let mut seen = std::collections::HashSet::new();
+        let emails: Vec<String> =
+            emails.into_iter().map(Into::into).filter(|e: &String| seen.insert(e.to_lowercase())).collect();
         let people = stream::iter(emails)
             .map(|email| self.plan_person(email, options))
             .buffered(options.concurrency)

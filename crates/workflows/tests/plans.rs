@@ -14,7 +14,8 @@ async fn an_offboarding_plan_says_what_it_would_do_and_why_not() {
         let server = FakeServer::start().await.unwrap();
         let wf = workflows(&server, &transport);
         let before = server.users(&account());
-        let emails = ["JDOE@example.com", "asmith@example.com", "nobody@example.com", "rroe@example.com"];
+        let emails =
+            ["JDOE@example.com", "asmith@example.com", "nobody@example.com", "jdoe@EXAMPLE.com", "rroe@example.com"];
         let plan = wf.plan_offboard(emails, OffboardOptions::default().delete(true).concurrency(2)).await;
 
         assert_eq!(plan.kind, PlanKind::Offboard, "{backend}");
