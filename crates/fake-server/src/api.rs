@@ -1,4 +1,4 @@
-//! The axum router: the nine operations over the in-memory [`Store`](crate::store::Store).
+//! The axum router: the operations over the in-memory [`Store`](crate::store::Store).
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -31,7 +31,7 @@ pub const INVALID_REQUEST_HEADERS: i64 = 6003;
 /// [`INVALID_REQUEST_HEADERS`]. Observed.
 pub const INVALID_AUTHORIZATION_FORMAT: i64 = 6111;
 
-/// `7000`, "No route for that URI": a path that is none of the nine operations.
+/// `7000`, "No route for that URI": a path that is none of the operations.
 /// HTTP 404. Illustrative.
 pub const NO_ROUTE: i64 = 7000;
 

@@ -1,4 +1,4 @@
-//! The nine operations and how a request path maps to one of them.
+//! The operations (the nine and the two next to them) and how a request path maps to one.
 
 use std::fmt;
 
