@@ -17,8 +17,8 @@ use crate::{WorkflowError, Workflows, ops};
 
 /// How many people a bulk workflow works on at once by default (also the audit export's
 /// users at once): `ApplyOptions::default().concurrency(DEFAULT_CONCURRENCY)`. Each person costs 2 to
-/// 5 requests. This bounds how many are in flight; pacing them inside the API's rate limit
-/// is the client's (its transport's) job, not the workflows'.
+/// 5 requests. This bounds how many are in flight; the client's request budget paces them
+/// inside the API's rate limit.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
 /// Where applying a plan stands: reported after each person is finished.

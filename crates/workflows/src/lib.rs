@@ -31,8 +31,8 @@ pub const LIST_PAGE_SIZE: u64 = 100;
 /// The operator workflows over the users of one account.
 ///
 /// Made from the client's [`Users`] handle and cheap to clone. Every call goes through
-/// that client, so its retry policy (and whatever pacing its transport applies) covers all
-/// of them.
+/// that client, so its retry policy and its request budget (on by default at Cloudflare's
+/// quota; see `ClientBuilder::rate_limit`) pace all of them.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -195,3 +195,35 @@ async fn reclaiming_spares_whoever_logged_in_since_the_plan() {
         assert_eq!(server.user(&account(), &id).unwrap().access_seat, Some(true), "{backend}");
     }
 }
+
+/// A bulk offboarding through a client paced to the server's rate limit: no request is
+/// refused for its rate, and everyone is offboarded.
+#[tokio::test]
+async fn bulk_offboarding_stays_inside_the_clients_request_budget() {
+    use std::time::Duration;
+
+    use cfzt_access_users::BudgetQuota;
+    use cfzt_fake_server::RateLimit;
+    use cfzt_workflows::Workflows;
+
+    for (backend, transport) in backends() {
+        let limit = (20, Duration::from_secs(1));
+        let server = FakeServer::builder().rate_limit(RateLimit::new(limit.0, limit.1)).start().await.unwrap();
+        let quota = BudgetQuota::new(limit.0, limit.1).unwrap();
+        let client = common::builder(&server, &transport).rate_limit(quota).build().unwrap();
+        let wf = Workflows::new(client.users(&account()));
+        let emails: Vec<String> = (0..8).map(|i| format!("paced{i}@example.com")).collect();
+        for email in &emails {
+            add(&server, email);
+        }
+        // Each person costs 4 requests (plan: list, sessions; apply: get, delete): 32 in all,
+        // more than the server allows in one second.
+        let plan = wf.plan_offboard(&emails, OffboardOptions::default().delete(true).concurrency(4)).await;
+        let report = wf.apply(&plan, ApplyOptions::default().concurrency(4)).await;
+        assert_eq!(report.people_failed(), 0, "{backend}: {report}");
+        assert_eq!(server.users(&account()).len(), 5, "{backend}: all eight deleted");
+        let stats = server.rate_limit_stats_of_token(common::TOKEN);
+        assert!(stats.counted > u64::from(limit.0), "{backend}: {stats:?}");
+        assert_eq!(stats.refused, 0, "{backend}: {stats:?}");
+    }
+}

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use cfzt_access_users::{AccountId, Client, CreateUserParams, UserId};
+use cfzt_access_users::{AccountId, Client, ClientBuilder, CreateUserParams, UserId};
 use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer};
 use cfzt_transport::{HttpTransport, HyperTransport, ReqwestTransport, RetryPolicy};
 use cfzt_workflows::Workflows;
@@ -19,15 +19,22 @@ pub(crate) fn account() -> AccountId {
     DEMO_ACCOUNT_ID.parse().unwrap()
 }
 
-/// Workflows over the demo account of `server`, with fast retries.
-pub(crate) fn workflows(server: &FakeServer, transport: &Arc<dyn HttpTransport>) -> Workflows {
-    let client = Client::builder()
+/// The token the test clients send.
+pub(crate) const TOKEN: &str = "workflows-test-token";
+
+/// A client builder for `server` over `transport`, with fast retries.
+pub(crate) fn builder(server: &FakeServer, transport: &Arc<dyn HttpTransport>) -> ClientBuilder {
+    Client::builder()
         .base_url(server.base_url())
-        .api_token("workflows-test-token")
+        .api_token(TOKEN)
         .transport(transport.clone())
         .retry_policy(RetryPolicy::default().backoff(Duration::from_millis(5), Duration::from_millis(20)))
-        .build()
-        .unwrap();
+}
+
+/// Workflows over the demo account of `server`, with fast retries and no request budget
+/// (the server has no rate limit; `apply.rs` tests the workflows inside a budget).
+pub(crate) fn workflows(server: &FakeServer, transport: &Arc<dyn HttpTransport>) -> Workflows {
+    let client = builder(server, transport).no_request_budget().build().unwrap();
     Workflows::new(client.users(&account()))
 }
 
