@@ -17,6 +17,8 @@ mod budget;
 pub use budget::{
     BudgetError, BudgetQuota, InvalidQuota, LocalBudget, MAX_PAUSE, Observation, RateLimitStatus, RequestBudget,
 };
+#[cfg(feature = "redis")]
+pub use budget::{InvalidRedisBudget, RedisBudget, RedisBudgetBuilder, WhenUnavailable, credential_fingerprint};
 
 mod retry;
 pub use retry::{
