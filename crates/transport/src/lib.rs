@@ -13,8 +13,8 @@ use bytes::Bytes;
 mod error;
 pub use error::{BoxError, TransportError};
 
-mod budget;
-pub use budget::{
+mod request_budget;
+pub use request_budget::{
     BudgetError, BudgetQuota, InvalidQuota, LocalBudget, MAX_PAUSE, Observation, RateLimitStatus, RequestBudget,
 };
 #[cfg(feature = "redis")]

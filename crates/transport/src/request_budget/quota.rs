@@ -4,11 +4,15 @@ use std::time::Duration;
 
 /// How many requests a budget lets through per window, and how many at once.
 ///
-/// The budget keeps to this promise: in **any** interval as long as the window, at most
-/// `requests` requests start. It lets `burst` requests go at once and paces the rest
-/// evenly, at `(requests - burst) / window`. A small burst keeps a long job close to the
-/// quota (the default, 1/40 of it, gives 97.5 %); a larger one lets short scripts go
-/// faster at first and long jobs slower.
+/// The budget keeps to this promise: in **any** interval as long as the window plus a
+/// margin, at most `requests` requests start. The [margin](Self::margin), 1 % of the window
+/// but at least 100 ms, absorbs the time requests spend on the way, so that the server,
+/// which counts arrivals, never sees more than `requests` in a window.
+///
+/// It lets `burst` requests go at once and paces the rest evenly, one per
+/// [`period`](Self::period). A small burst keeps a long job close to the quota (the
+/// default, 1/100 of it, keeps about 98 % at Cloudflare's quota); a larger one lets short
+/// scripts go faster at first and long jobs slower.
 ///
 /// ```
 /// use std::time::Duration;
@@ -38,10 +42,11 @@ pub struct InvalidQuota {
 impl BudgetQuota {
     /// Cloudflare's documented quota: 1,200 requests per 5 minutes per user or token.
     pub const fn cloudflare() -> Self {
-        Self { requests: 1200, window: Duration::from_secs(300), burst: 30 }
+        Self { requests: 1200, window: Duration::from_secs(300), burst: 12 }
     }
 
-    /// `requests` per `window`, with the default burst of 1/40 of `requests` (at least 1).
+    /// `requests` per `window`, with the default burst: 1/100 of `requests`, at least 2 (a
+    /// burst of 2 lets a request that woke late be caught up by the next).
     ///
     /// # Errors
     ///
@@ -53,7 +58,7 @@ impl BudgetQuota {
         if window.is_zero() {
             return Err(InvalidQuota { field: "window", reason: "must be longer than zero" });
         }
-        Ok(Self { requests, window, burst: (requests / 40).max(1) })
+        Ok(Self { requests, window, burst: (requests / 100).max(2).min(requests - 1) })
     }
 
     /// Sets how many requests may start at once.
@@ -84,9 +89,16 @@ impl BudgetQuota {
         self.burst
     }
 
-    /// The even spacing of requests after the burst: `window / (requests - burst)`.
+    /// What the pacing adds to the window for the time requests spend on the way: 1 % of
+    /// the window, at least 100 ms.
+    pub fn margin(&self) -> Duration {
+        (self.window / 100).max(Duration::from_millis(100))
+    }
+
+    /// The even spacing of requests after the burst: the window and its margin, over
+    /// `requests - burst`.
     pub fn period(&self) -> Duration {
-        self.window / (self.requests - self.burst)
+        self.window.saturating_add(self.margin()) / (self.requests - self.burst)
     }
 
     /// `true` if this quota lets requests through faster than `other` over a window.
@@ -114,9 +126,10 @@ mod tests {
         assert_eq!(BudgetQuota::new(10, s(1)).unwrap().burst(10).unwrap_err().field, "burst");
         assert_eq!(BudgetQuota::new(10, s(1)).unwrap().burst(0).unwrap_err().field, "burst");
         let q = BudgetQuota::new(20, s(1)).unwrap();
-        assert_eq!((q.burst_size(), q.period()), (1, Duration::from_nanos(52_631_578)));
+        assert_eq!((q.burst_size(), q.period()), (2, Duration::from_nanos(61_111_111)));
+        assert_eq!(BudgetQuota::new(2, s(1)).unwrap().burst_size(), 1);
         assert_eq!(BudgetQuota::cloudflare(), BudgetQuota::new(1200, s(300)).unwrap());
-        assert_eq!(BudgetQuota::cloudflare().period(), Duration::from_nanos(256_410_256));
+        assert_eq!(BudgetQuota::cloudflare().period(), Duration::from_nanos(255_050_505));
         assert!(BudgetQuota::new(20, s(1)).unwrap().is_faster_than(&BudgetQuota::cloudflare()));
         assert!(!BudgetQuota::cloudflare().is_faster_than(&BudgetQuota::new(4, s(1)).unwrap()));
         // Any window and count: the period never divides by zero.
