@@ -18,7 +18,9 @@ pub use request_budget::{
     BudgetError, BudgetQuota, InvalidQuota, LocalBudget, MAX_PAUSE, Observation, RateLimitStatus, RequestBudget,
 };
 #[cfg(feature = "redis")]
-pub use budget::{InvalidRedisBudget, RedisBudget, RedisBudgetBuilder, WhenUnavailable, credential_fingerprint};
+pub use request_budget::{
+    InvalidRedisBudget, RedisBudget, RedisBudgetBuilder, WhenUnavailable, credential_fingerprint,
+};
 
 mod retry;
 pub use retry::{

@@ -21,7 +21,8 @@ use script::{Decision, Keys, Lesson, Scripts};
 ///
 /// - **Paces** with GCRA in one atomic Lua script per acquisition, on Redis's clock
 ///   (`TIME`), so processes agree whatever their own clocks say. The quota keeps the
-///   promise of [`BudgetQuota`]: at most `requests` start in any window, across processes.
+///   promise of [`BudgetQuota`] across processes: at most `requests` start in any interval
+///   of the window plus its margin.
 /// - **Pauses everyone**: a 429 (its `Retry-After`) or an answer saying no request is left
 ///   (its reset) is written to Redis, and every process waits until it has passed. What the
 ///   `Ratelimit` header says is left in the window is shared the same way.
