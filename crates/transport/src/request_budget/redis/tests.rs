@@ -1,6 +1,7 @@
 //! The Redis budget against a real `redis-server` (started by the tests), and its pure parts.
 
-use std::sync::Arc;
+use std::io::Write;
+use std::sync::{Arc, Mutex as StdMutex};
 
 use http::{HeaderMap, StatusCode};
 
@@ -24,6 +25,32 @@ fn observation(status: u16, pairs: &[(&'static str, &str)]) -> Observation {
         headers.append(*k, v.parse().unwrap());
     }
     Observation::new(StatusCode::from_u16(status).unwrap(), &headers)
+}
+
+/// Collects what `tracing` prints on this thread while the guard lives.
+#[derive(Clone, Default)]
+struct Logs(Arc<StdMutex<Vec<u8>>>);
+
+impl Logs {
+    fn capture(&self) -> tracing::subscriber::DefaultGuard {
+        let sink = self.clone();
+        let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || sink.clone()).finish();
+        tracing::subscriber::set_default(subscriber)
+    }
+
+    fn lines_with(&self, text: &str) -> usize {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).lines().filter(|l| l.contains(text)).count()
+    }
+}
+
+impl Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A key no other test (or earlier run) uses.
@@ -210,6 +237,8 @@ async fn what_one_learns_holds_every_one() {
 #[tokio::test]
 async fn falls_back_or_fails_without_redis_and_comes_back() {
     let Some(redis) = RedisServer::start() else { return };
+    let logs = Logs::default();
+    let _capture = logs.capture();
     let (url, port) = (redis.url(), redis.port());
     let key = fresh_key("fallback");
     let every = Duration::from_millis(200);
@@ -240,6 +269,11 @@ async fn falls_back_or_fails_without_redis_and_comes_back() {
         }
         assert!(!b.is_degraded());
     }
+    // One warning per budget and outage, however many requests it held; one note on return.
+    assert_eq!(logs.lines_with("WARN"), 2);
+    assert_eq!(logs.lines_with("pacing in this process alone"), 1);
+    assert_eq!(logs.lines_with("requests fail until it returns"), 1);
+    assert_eq!(logs.lines_with("reachable again"), 2);
 }
 
 #[tokio::test(start_paused = true)]
