@@ -19,6 +19,8 @@ mod redis;
 pub use headers::{Observation, RateLimitStatus};
 pub use local::{LocalBudget, MAX_PAUSE};
 pub use quota::{BudgetQuota, InvalidQuota};
+#[cfg(all(feature = "redis", feature = "test-util"))]
+pub use redis::RedisServer;
 #[cfg(feature = "redis")]
 pub use redis::{InvalidRedisBudget, RedisBudget, RedisBudgetBuilder, WhenUnavailable, credential_fingerprint};
 

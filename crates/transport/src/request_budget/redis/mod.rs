@@ -12,9 +12,15 @@ use super::{BudgetError, BudgetQuota, LocalBudget, MAX_PAUSE, Observation, Reque
 
 mod builder;
 mod script;
+#[cfg(any(test, feature = "test-util"))]
+#[allow(unreachable_pub)] // Reached through `test_util`, which tests without the feature lack.
+mod server;
 
 pub use builder::{InvalidRedisBudget, RedisBudgetBuilder, WhenUnavailable, credential_fingerprint};
 use script::{Decision, Keys, Lesson, Scripts};
+#[cfg(any(test, feature = "test-util"))]
+#[allow(unreachable_pub, unused_imports)]
+pub use server::RedisServer;
 
 /// A request budget kept in Redis: one quota for every process, on every machine, that
 /// uses the same credential.

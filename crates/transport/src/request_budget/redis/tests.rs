@@ -7,8 +7,7 @@ use http::{HeaderMap, StatusCode};
 
 use super::*;
 
-mod server;
-use server::{RedisServer, free_port};
+use super::server::RedisServer;
 
 /// The small quota of these tests: 20 per 500 ms, 4 at once.
 fn quota() -> BudgetQuota {
@@ -301,7 +300,7 @@ async fn a_silent_redis_never_holds_a_call_past_its_deadline() {
 
 #[tokio::test]
 async fn an_absent_redis_falls_back_at_once() {
-    let url = format!("redis://127.0.0.1:{}/", free_port());
+    let url = format!("redis://127.0.0.1:{}/", RedisServer::free_port());
     let b = budget(&url, "absent").build().unwrap();
     assert!(b.take(None).await.unwrap().at_micros.is_none());
     assert!(b.is_degraded());

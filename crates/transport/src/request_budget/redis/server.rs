@@ -1,32 +1,56 @@
-//! A real `redis-server` for the tests: on 127.0.0.1, at a free port, without persistence,
-//! killed when the guard drops.
+//! A real `redis-server` for tests of the Redis budget: on 127.0.0.1, at a free port,
+//! without persistence, killed when the guard drops.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A running `redis-server`; dropping it kills the server.
+/// A throwaway `redis-server` for tests, from the machine's `redis-server` binary (Debian:
+/// `apt-get install redis-server`): it listens on 127.0.0.1 only, keeps nothing on disk,
+/// and is killed when the guard drops.
+///
+/// When the binary is missing, [`start`](Self::start) returns `None` after a loud notice on
+/// stderr, so that a test can return early without passing silently; with the environment
+/// variable `CI=true` it panics instead, so that CI never skips the test.
+///
+/// ```no_run
+/// use cfzt_transport::test_util::RedisServer;
+/// let Some(redis) = RedisServer::start() else { return };
+/// let budget = cfzt_transport::RedisBudget::builder(&redis.url(), "test").build().unwrap();
+/// ```
 #[derive(Debug)]
-pub(crate) struct RedisServer {
+pub struct RedisServer {
     child: Child,
     port: u16,
 }
 
-/// A port nothing listens on now.
-pub(crate) fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
-}
-
 impl RedisServer {
-    /// Starts a server at a free port. `None`, after a loud notice, when `redis-server` is
-    /// not installed; under `CI=true` that is a failure instead.
-    pub(crate) fn start() -> Option<Self> {
-        Self::start_on(free_port())
+    /// A port of 127.0.0.1 that nothing listens on now.
+    ///
+    /// # Panics
+    ///
+    /// When no port can be bound.
+    pub fn free_port() -> u16 {
+        TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
     }
 
-    /// Starts a server at `port` (again, after [`kill`](Self::kill)).
-    pub(crate) fn start_on(port: u16) -> Option<Self> {
+    /// Starts a server at a free port and waits until it answers. `None`, after a loud
+    /// notice, when `redis-server` is not installed.
+    ///
+    /// # Panics
+    ///
+    /// When `redis-server` is missing and `CI=true`, or it does not start within 10 s.
+    pub fn start() -> Option<Self> {
+        Self::start_on(Self::free_port())
+    }
+
+    /// Starts a server at `port`, e.g. again after [`kill`](Self::kill), as [`start`](Self::start) does.
+    ///
+    /// # Panics
+    ///
+    /// As [`start`](Self::start).
+    pub fn start_on(port: u16) -> Option<Self> {
         let spawned = Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
             .stdout(Stdio::null())
@@ -43,16 +67,17 @@ impl RedisServer {
     }
 
     /// `redis://127.0.0.1:<port>/`.
-    pub(crate) fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/", self.port)
     }
 
-    pub(crate) fn port(&self) -> u16 {
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// Stops the server now (as a crash would: SIGKILL).
-    pub(crate) fn kill(mut self) {
+    /// Stops the server now, as a crash would (SIGKILL).
+    pub fn kill(mut self) {
         self.stop();
     }
 
