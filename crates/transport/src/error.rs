@@ -138,6 +138,10 @@ impl TransportError {
             Self::InvalidRequest { .. } => "request refused by the transport".to_string(),
             Self::Build { .. } => "HTTP backend setup failed".to_string(),
             Self::NoRuntime => "no tokio runtime for the retry layer's timers".to_string(),
+            Self::RateBudget(crate::BudgetError::WouldPassDeadline { would_wait }) => {
+                format!("the rate budget would have waited {} past the deadline", Seconds(*would_wait))
+            }
+            Self::RateBudget(_) => "the shared rate budget is unavailable".to_string(),
             Self::Other { .. } => "transport failed".to_string(),
         }
     }
