@@ -14,6 +14,7 @@ use crate::base_url::{DEFAULT_BASE_URL, base_url_error, check_base_url, redacted
 use crate::client::{Client, Inner};
 use crate::error::{ConfigError, Error};
 use crate::redact::Redactor;
+use crate::shared_budget::{BUDGET_URL_ENV, StoreSetting};
 
 const USER_AGENT_VALUE: &str = concat!("cfzt-access-users/", env!("CARGO_PKG_VERSION"));
 
@@ -49,6 +50,13 @@ pub struct ClientBuilder {
     retry_budget: Option<Arc<RetryBudget>>,
     /// `None`: the default budget; `Some(None)`: switched off.
     request_budget: Option<Option<Arc<dyn RequestBudget>>>,
+    /// The quota of `rate_limit`, which a shared budget paces to as well.
+    budget_quota: Option<BudgetQuota>,
+    /// Whether `request_budget` or `no_request_budget` was called: they win over
+    /// `CFZT_BUDGET_URL` from the environment.
+    custom_budget: bool,
+    /// A store shared by several processes: `redis_budget` or `CFZT_BUDGET_URL`.
+    budget_store: Option<StoreSetting>,
     env_error: Option<ConfigError>,
 }
 
@@ -177,7 +185,32 @@ impl ClientBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rate_limit(self, quota: BudgetQuota) -> Self {
-        self.request_budget(Arc::new(LocalBudget::new(quota)))
+        let mut builder = self.request_budget(Arc::new(LocalBudget::new(quota)));
+        builder.budget_quota = Some(quota);
+        builder.custom_budget = false;
+        builder
+    }
+
+    /// Keeps the request budget in Redis at `url` (`redis://[:password@]host:port[/db]`),
+    /// shared by every process, on any machine, that uses the same credentials and store:
+    /// a [`RedisBudget`](cfzt_transport::RedisBudget) pacing to the quota of
+    /// [`rate_limit`](Self::rate_limit) (default: Cloudflare's), keyed by a fingerprint of
+    /// the credentials (never the credentials themselves). It wins over the other budget
+    /// settings. `CFZT_BUDGET_URL` sets the same from the environment
+    /// ([`load_env`](Self::load_env)).
+    ///
+    /// While Redis cannot be reached the client paces in-process with a warning, and goes
+    /// back to Redis when it answers (see `RedisBudget`, and `docs/reliability.md`).
+    ///
+    /// ```no_run
+    /// use cfzt_access_users::Client;
+    /// let client = Client::builder().api_token("...").redis_budget("redis://127.0.0.1:6379").build()?;
+    /// # Ok::<(), cfzt_access_users::Error>(())
+    /// ```
+    #[cfg(feature = "redis")]
+    pub fn redis_budget(mut self, url: impl Into<String>) -> Self {
+        self.budget_store = Some(StoreSetting { url: url.into(), from_env: false });
+        self
     }
 
     /// Paces every request with `budget`. Give the same `Arc` to several clients that use
@@ -194,6 +227,7 @@ impl ClientBuilder {
     /// ```
     pub fn request_budget(mut self, budget: Arc<dyn RequestBudget>) -> Self {
         self.request_budget = Some(Some(budget));
+        self.custom_budget = true;
         self
     }
 
@@ -202,6 +236,7 @@ impl ClientBuilder {
     /// server with no limit, or when something else paces the calls.
     pub fn no_request_budget(mut self) -> Self {
         self.request_budget = Some(None);
+        self.custom_budget = true;
         self
     }
 
@@ -215,7 +250,9 @@ impl ClientBuilder {
     /// Fills what is not set yet from the environment: `CLOUDFLARE_API_TOKEN`, else
     /// `CLOUDFLARE_EMAIL` with `CLOUDFLARE_API_KEY`; and `CLOUDFLARE_BASE_URL`. Values are
     /// trimmed and empty ones count as unset. When both schemes are set, the token wins and
-    /// only the token is sent.
+    /// only the token is sent. `CFZT_BUDGET_URL` keeps the request budget in a store shared
+    /// by several processes, as [`redis_budget`](Self::redis_budget) does (it needs the
+    /// `redis` feature; without it, [`build`](Self::build) says so).
     pub fn load_env(self) -> Self {
         self.load_env_with(|name| std::env::var(name).ok())
     }
@@ -225,6 +262,9 @@ impl ClientBuilder {
         if self.base_url.is_none() {
             self.base_url = var("CLOUDFLARE_BASE_URL");
             self.base_url_from_env = self.base_url.is_some();
+        }
+        if self.budget_store.is_none() {
+            self.budget_store = var(BUDGET_URL_ENV).map(|url| StoreSetting { url, from_env: true });
         }
         if self.credentials.is_none() {
             match (var("CLOUDFLARE_API_TOKEN"), var("CLOUDFLARE_EMAIL"), var("CLOUDFLARE_API_KEY")) {
@@ -246,8 +286,9 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when no credentials are set, the base URL is not acceptable, or no
-    /// transport is given and no backend feature is enabled.
+    /// [`Error::Config`] when no credentials are set, the base URL is not acceptable, no
+    /// transport is given and no backend feature is enabled, or the shared budget's store
+    /// (`CFZT_BUDGET_URL`, `redis_budget`) is not a usable URL or needs the `redis` feature.
     pub fn build(self) -> Result<Client, Error> {
         let credentials = match (self.credentials, self.env_error) {
             (Some(c), _) => c,
@@ -276,10 +317,17 @@ impl ClientBuilder {
             Some(t) => t,
             None => default_transport()?,
         };
+        let request_budget = match &self.budget_store {
+            // The environment's store gives way to a budget the code chose.
+            Some(store) if !(store.from_env && self.custom_budget) => {
+                Some(store.budget(&credentials, self.budget_quota.unwrap_or_default())?)
+            }
+            _ => self.request_budget.unwrap_or_else(|| Some(Arc::new(LocalBudget::default()))),
+        };
         let transport = RetryTransport::new(transport)
             .with_policy(self.retry_policy.unwrap_or_default())
             .with_budget(self.retry_budget.unwrap_or_default())
-            .with_request_budget(self.request_budget.unwrap_or_else(|| Some(Arc::new(LocalBudget::default()))));
+            .with_request_budget(request_budget);
         let scheme = match credentials {
             Credentials::ApiToken(_) => "api token",
             Credentials::GlobalApiKey { .. } => "global api key",
@@ -300,6 +348,8 @@ impl fmt::Debug for ClientBuilder {
             .field("api_version", &self.api_version)
             .field("retry_policy", &self.retry_policy)
             .field("request_budget", &self.request_budget)
+            // The store's URL may hold its password: only whether there is one.
+            .field("budget_store", &self.budget_store.as_ref().map(|_| "set"))
             .finish_non_exhaustive()
     }
 }

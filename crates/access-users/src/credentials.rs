@@ -103,6 +103,21 @@ fn check_secret(secret: &str, what: &str) -> Result<(), ConfigError> {
     }
 }
 
+impl Credentials {
+    /// What a shared request budget is keyed by: a fingerprint of the token, or of the
+    /// global API key's user (the email, compared case-insensitively, as Cloudflare counts
+    /// a key's requests per user). Never the secret itself.
+    #[cfg(feature = "redis")]
+    pub(crate) fn budget_fingerprint(&self) -> String {
+        match self {
+            Self::ApiToken(token) => cfzt_transport::credential_fingerprint(token.expose_secret()),
+            Self::GlobalApiKey { email, .. } => {
+                cfzt_transport::credential_fingerprint(format!("email:{}", email.trim().to_lowercase()))
+            }
+        }
+    }
+}
+
 fn sensitive(value: &str, what: &str) -> Result<HeaderValue, ConfigError> {
     let mut value = HeaderValue::from_str(value)
         .map_err(|_| ConfigError::new(format!("{what} contains characters that are not allowed in an HTTP header")))?;

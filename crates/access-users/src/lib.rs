@@ -15,6 +15,7 @@ mod list;
 mod path;
 mod redact;
 mod response;
+mod shared_budget;
 mod users;
 mod walk;
 
@@ -27,6 +28,7 @@ pub use credentials::Credentials;
 pub use error::{ApiError, ConfigError, DecodeError, Error, PaginationError, PaginationReason, TransportFailure};
 pub use list::{DEFAULT_PER_PAGE, ListUsers};
 pub use response::ApiResponse;
+pub use shared_budget::BUDGET_URL_ENV;
 pub use users::{ActiveSessions, Users};
 pub use walk::MAX_WALK_PAGES;
 

@@ -22,6 +22,10 @@ mod request_budget;
 pub use request_budget::{
     BudgetError, BudgetQuota, InvalidQuota, LocalBudget, MAX_PAUSE, Observation, RateLimitStatus, RequestBudget,
 };
+#[cfg(feature = "redis")]
+pub use request_budget::{
+    InvalidRedisBudget, RedisBudget, RedisBudgetBuilder, WhenUnavailable, credential_fingerprint,
+};
 
 mod retry;
 pub use retry::{RequestOptions, RetryBudget, RetryPolicy, RetryTransport, RetryVerdict, retry_after};

@@ -170,3 +170,28 @@ fn api_version_header() {
     let client = Client::builder().api_token("tok").build().unwrap();
     assert!(!client.inner.headers.contains_key("api-version"));
 }
+
+#[test]
+fn the_shared_budget_store_comes_from_the_environment_or_the_builder() {
+    let base = || Client::builder().api_token("tok");
+    let with_store = |url: &'static str| move |name: &str| (name == "CFZT_BUDGET_URL").then(|| url.to_string());
+    let err = |b: ClientBuilder| b.build().unwrap_err().to_string();
+    // A store URL that cannot be used names the variable, and never quotes the URL.
+    let refused = err(base().load_env_with(with_store("http://:hunter2@127.0.0.1/")));
+    assert!(refused.contains("CFZT_BUDGET_URL") && !refused.contains("hunter2"), "{refused}");
+    // A budget chosen in code gives way to nothing from the environment.
+    base().load_env_with(with_store("http://bad/")).no_request_budget().build().unwrap();
+    base().load_env_with(with_store("http://bad/")).request_budget(Arc::new(LocalBudget::default())).build().unwrap();
+    #[cfg(feature = "redis")]
+    {
+        // Built without connecting: Redis is reached on the first request.
+        let quota = BudgetQuota::new(20, std::time::Duration::from_secs(1)).unwrap();
+        base().load_env_with(with_store("redis://127.0.0.1:1/")).rate_limit(quota).build().unwrap();
+        let refused = err(base().redis_budget("ftp://127.0.0.1/"));
+        assert!(refused.contains("redis_budget"), "{refused}");
+        let debug = format!("{:?}", base().redis_budget("redis://:hunter2@127.0.0.1/"));
+        assert!(!debug.contains("hunter2"), "{debug}");
+    }
+    #[cfg(not(feature = "redis"))]
+    assert!(err(base().load_env_with(with_store("redis://127.0.0.1/"))).contains("`redis` feature"));
+}

@@ -1,8 +1,8 @@
 //! The request budget: keeps every request of a client inside the API's rate limit.
 //!
 //! A [`RequestBudget`] is asked for a place before each attempt and told what each answer
-//! said. [`LocalBudget`] keeps the budget in this process; the trait is the seam for one kept
-//! in a store that several processes share.
+//! said. [`LocalBudget`] keeps the budget in this process; `RedisBudget` (feature `redis`)
+//! keeps it in Redis, shared by several processes.
 
 use std::time::Duration;
 
@@ -13,10 +13,16 @@ mod clock;
 mod headers;
 mod local;
 mod quota;
+#[cfg(feature = "redis")]
+mod redis;
 
 pub use headers::{Observation, RateLimitStatus};
 pub use local::{LocalBudget, MAX_PAUSE};
 pub use quota::{BudgetQuota, InvalidQuota};
+#[cfg(all(feature = "redis", feature = "test-util"))]
+pub use redis::RedisServer;
+#[cfg(feature = "redis")]
+pub use redis::{InvalidRedisBudget, RedisBudget, RedisBudgetBuilder, WhenUnavailable, credential_fingerprint};
 
 /// Paces requests to a rate limit shared by everything that holds it.
 ///

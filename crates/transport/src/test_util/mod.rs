@@ -51,6 +51,11 @@ pub use capture::{CaptureReceiver, CaptureTransport, capture_request};
 pub use func::{FnTransport, infallible_transport, transport_fn};
 pub use replay::{ReplayEvent, ReplayTransport};
 
+/// A throwaway `redis-server` for tests of [`RedisBudget`](crate::RedisBudget) (with the
+/// `redis` feature).
+#[cfg(feature = "redis")]
+pub use crate::request_budget::RedisServer;
+
 use bytes::Bytes;
 
 use crate::Response;
