@@ -20,9 +20,27 @@ The account comes from --account or CLOUDFLARE_ACCOUNT_ID.
 Try every command with no account: `cfzt --demo users list` starts an embedded fake of the API
 with demo data on 127.0.0.1 for the duration of the command (changes last for that one command).";
 
-/// Exit codes and output rules, shown after every command's help.
-pub(crate) const AFTER_HELP: &str = "\
-Output (--output):
+/// The exit codes, as a literal for `concat!`.
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:
+  0  done
+  1  error (the API refused, the network failed, nothing matched, or a prompt was declined)
+  2  usage error (bad arguments, no account, or a change refused without --yes off a terminal)
+  3  partial failure (a bulk command finished, but some items failed)"
+    };
+}
+
+/// A command's after-help: its examples, then the exit codes.
+macro_rules! examples {
+    ($($line:literal),+ $(,)?) => {
+        concat!("Examples:\n", $("  ", $line, "\n",)+ "\n", exit_codes!())
+    };
+}
+
+/// Output rules and exit codes, shown after the top-level help.
+pub(crate) const AFTER_HELP: &str = concat!(
+    "Output (--output):
   table   a readable table; the default when stdout is a terminal
   ndjson  one JSON object per line; the default when stdout is not a terminal
   json    one JSON value: an object for one item, an array for a list
@@ -30,11 +48,9 @@ Output (--output):
   Lists are written item by item as pages arrive (memory stays flat for any number of users).
   CSV and table columns are stable; JSON carries the API's objects as the SDK decodes them.
 
-Exit codes:
-  0  done
-  1  error (the API refused, the network failed, nothing matched, or a prompt was declined)
-  2  usage error (bad arguments, no account, or a change refused without --yes off a terminal)
-  3  partial failure (a bulk command finished, but some items failed)";
+",
+    exit_codes!()
+);
 
 /// `cfzt`: the parsed command line.
 #[derive(Debug, Parser)]
@@ -58,7 +74,7 @@ pub(crate) struct GlobalArgs {
     pub(crate) base_url: Option<String>,
 
     /// Run against an embedded fake of the API with demo data (no account, no network).
-    /// Overrides --base-url; the default account is the demo account.
+    /// Overrides --base-url and --account: the account is the demo account.
     #[arg(long, global = true)]
     pub(crate) demo: bool,
 
@@ -85,13 +101,13 @@ pub(crate) enum Command {
     #[command(subcommand)]
     Sessions(SessionsCommand),
     /// The identity Access last saw for a user.
-    #[command(after_help = "Example:\n  cfzt identity f174e90a-fafe-4643-bbbc-4a0ed4fc8415 -o json")]
+    #[command(after_help = examples!("cfzt identity f174e90a-fafe-4643-bbbc-4a0ed4fc8415 -o json"))]
     Identity {
         /// The user's id.
         user: UserId,
     },
     /// A user's failed logins.
-    #[command(after_help = "Example:\n  cfzt failed-logins f174e90a-fafe-4643-bbbc-4a0ed4fc8415 -o csv")]
+    #[command(after_help = examples!("cfzt failed-logins f174e90a-fafe-4643-bbbc-4a0ed4fc8415 -o csv"))]
     FailedLogins {
         /// The user's id.
         user: UserId,
@@ -102,22 +118,22 @@ pub(crate) enum Command {
 #[derive(Debug, Subcommand)]
 pub(crate) enum UsersCommand {
     /// Every user (all pages), optionally filtered by the API.
-    #[command(after_help = "Examples:\n  cfzt users list\n  cfzt users list --search jane -o csv > users.csv")]
+    #[command(after_help = examples!("cfzt users list", "cfzt users list --search jane -o csv > users.csv"))]
     List(ListArgs),
     /// One user by id.
-    #[command(after_help = "Example:\n  cfzt users get f174e90a-fafe-4643-bbbc-4a0ed4fc8415")]
+    #[command(after_help = examples!("cfzt users get f174e90a-fafe-4643-bbbc-4a0ed4fc8415"))]
     Get {
         /// The user's id.
         id: UserId,
     },
     /// The user with exactly this email (case-insensitive); exit 1 if there is none.
-    #[command(after_help = "Example:\n  cfzt users find JDoe@example.com -o json")]
+    #[command(after_help = examples!("cfzt users find JDoe@example.com -o json"))]
     Find {
         /// The email to look for.
         email: String,
     },
     /// Create a user.
-    #[command(after_help = "Example:\n  cfzt users create jdoe@example.com --name \"Jane Doe\"")]
+    #[command(after_help = examples!("cfzt users create jdoe@example.com --name \"Jane Doe\""))]
     Create {
         /// The new user's email.
         email: String,
@@ -126,8 +142,9 @@ pub(crate) enum UsersCommand {
         name: Option<String>,
     },
     /// Rename a user; the current email confirms which user.
-    #[command(after_help = "Example:\n  cfzt users rename f174e90a-fafe-4643-bbbc-4a0ed4fc8415 \\\n      \
-                            --email jdoe@example.com --name \"Jane Q. Doe\"")]
+    #[command(after_help = examples!(
+        "cfzt users rename f174e90a-fafe-4643-bbbc-4a0ed4fc8415 --email jdoe@example.com --name \"Jane Q. Doe\""
+    ))]
     Rename {
         /// The user's id.
         id: UserId,
@@ -139,9 +156,10 @@ pub(crate) enum UsersCommand {
         name: String,
     },
     /// Delete a user (this also frees their seats). Asks first on a terminal.
-    #[command(after_help = "Examples:\n  cfzt users delete f174e90a-fafe-4643-bbbc-4a0ed4fc8415        \
-                            # asks on a terminal\n  cfzt users delete f174e90a-fafe-4643-bbbc-4a0ed4fc8415 --yes  \
-                            # scripts and CI\n\nWithout --yes and off a terminal nothing is deleted and the exit code is 2.")]
+    #[command(after_help = examples!(
+        "cfzt users delete f174e90a-fafe-4643-bbbc-4a0ed4fc8415        # asks on a terminal",
+        "cfzt users delete f174e90a-fafe-4643-bbbc-4a0ed4fc8415 --yes  # scripts and CI",
+    ))]
     Delete {
         /// The user's id.
         id: UserId,
@@ -172,14 +190,14 @@ pub(crate) struct ListArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum SessionsCommand {
     /// A user's active sessions.
-    #[command(after_help = "Example:\n  cfzt sessions list f174e90a-fafe-4643-bbbc-4a0ed4fc8415")]
+    #[command(after_help = examples!("cfzt sessions list f174e90a-fafe-4643-bbbc-4a0ed4fc8415"))]
     List {
         /// The user's id.
         user: UserId,
     },
     /// One active session, by the nonce `sessions list` shows.
     #[command(
-        after_help = "Example:\n  cfzt sessions get f174e90a-fafe-4643-bbbc-4a0ed4fc8415 X1aXj1lFVcqqyoXF -o json"
+        after_help = examples!("cfzt sessions get f174e90a-fafe-4643-bbbc-4a0ed4fc8415 X1aXj1lFVcqqyoXF -o json")
     )]
     Get {
         /// The user's id.

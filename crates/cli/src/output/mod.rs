@@ -54,7 +54,8 @@ pub(crate) enum Sink<W: Write> {
     Table(table::TableSink<W>),
     Json(json::JsonSink<W>),
     Ndjson(json::NdjsonSink<W>),
-    Csv(csv::CsvSink<W>),
+    // Boxed: the CSV writer holds its buffer's bookkeeping inline.
+    Csv(Box<csv::CsvSink<W>>),
 }
 
 impl<W: Write> Sink<W> {
@@ -64,7 +65,7 @@ impl<W: Write> Sink<W> {
             Format::Table => Sink::Table(table::TableSink::new::<R>(shape, writer)),
             Format::Json => Sink::Json(json::JsonSink::new(shape, writer)),
             Format::Ndjson => Sink::Ndjson(json::NdjsonSink::new(writer)),
-            Format::Csv => Sink::Csv(csv::CsvSink::new::<R>(writer)),
+            Format::Csv => Sink::Csv(Box::new(csv::CsvSink::new::<R>(writer))),
         }
     }
 
@@ -84,7 +85,7 @@ impl<W: Write> Sink<W> {
             Sink::Table(s) => s.finish(),
             Sink::Json(s) => s.finish(),
             Sink::Ndjson(s) => s.finish(),
-            Sink::Csv(s) => s.finish(),
+            Sink::Csv(s) => (*s).finish(),
         }
     }
 }
