@@ -178,13 +178,16 @@ fn cases() -> Vec<Case> {
             name: "HTML 502 page",
             faults: vec![on_get(Fault::html(502))],
             call: Call::Get,
-            check: |r, _| {
+            check: |r, s| {
                 let a = api(r);
                 assert_eq!(a.status, 502);
                 assert!(a.errors.is_empty());
                 assert!(a.body_excerpt.as_deref().unwrap().contains("502"), "{a:?}");
                 assert!(a.body_excerpt.as_deref().unwrap().chars().count() <= 201);
                 assert!(a.cf_ray.is_some());
+                // A 502 is the edge's, not the API's: a GET is retried until the attempts run out.
+                assert_eq!(hits(s, Operation::GetUser), 3);
+                assert_eq!(r.as_ref().unwrap_err().attempts(), Some(3));
             },
         },
         Case {

@@ -1,16 +1,19 @@
 //! The exact request each operation builds, and how the documented responses decode,
-//! asserted with `MockHttpTransport`.
+//! asserted with the capture transport of `cfzt_transport::test_util`.
 
-use std::fmt::Debug;
-use std::sync::{Arc, Mutex};
+use std::future::Future;
+use std::pin::Pin;
 
 use bytes::Bytes;
-use cfzt_access_users::cfzt_models::{Envelope, examples};
+use cfzt_access_users::cfzt_models::examples;
 use cfzt_access_users::{
     AccountId, ApiRequest, Client, CreateUserParams, Credentials, Error, SessionNonce, UpdateUserParams, UserId, Users,
 };
-use cfzt_transport::{MockHttpTransport, RequestOptions, RetryPolicy};
+use cfzt_transport::test_util::{CaptureReceiver, capture_request, infallible_transport, json_response};
+use cfzt_transport::{RequestOptions, RetryPolicy};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
 
 const A: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 const U: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
@@ -19,41 +22,19 @@ const TOKEN: &str = "Sn3lZJTBX6kkg7OdcBUAxOO963GEIyGQqnFTOFYY";
 fn user() -> String {
     examples::envelope(examples::USER)
 }
-fn created() -> String {
-    examples::envelope(examples::CREATED_USER)
-}
-fn updated() -> String {
-    examples::envelope(examples::UPDATED_USER)
-}
 fn list() -> String {
     examples::list_envelope(&[examples::USER], 50)
 }
 fn deleted() -> String {
     examples::envelope(examples::DELETED_USER)
 }
-fn sessions() -> String {
-    examples::list_envelope(&[examples::ACTIVE_SESSION], 20)
-}
-fn session() -> String {
-    examples::envelope(examples::ACTIVE_SESSION_DETAIL)
-}
-fn identity() -> String {
-    examples::envelope(examples::IDENTITY)
-}
-fn failed() -> String {
-    examples::list_envelope(&[examples::FAILED_LOGIN], 20)
-}
-
-/// The requests a mock transport received.
-type Seen = Arc<Mutex<Vec<http::Request<Bytes>>>>;
 
 fn response(status: u16, content_type: &str, body: &str) -> http::Response<Bytes> {
-    http::Response::builder()
-        .status(status)
-        .header("content-type", content_type)
-        .header("cf-ray", "8f0c1d2e3a4b5c6d-SJC")
-        .body(Bytes::copy_from_slice(body.as_bytes()))
-        .unwrap()
+    let mut response = json_response(status, Bytes::copy_from_slice(body.as_bytes()));
+    let headers = response.headers_mut();
+    headers.insert("content-type", content_type.parse().unwrap());
+    headers.insert("cf-ray", "8f0c1d2e3a4b5c6d-SJC".parse().unwrap());
+    response
 }
 
 /// A client whose transport records each request and answers `status` with `body`.
@@ -62,23 +43,16 @@ fn mocked(
     status: u16,
     content_type: &'static str,
     body: impl Into<String>,
-) -> (Client, Seen) {
-    let body: String = body.into();
-    let seen: Seen = Arc::default();
-    let mut mock = MockHttpTransport::new();
-    let log = seen.clone();
-    mock.expect_send().returning(move |req| {
-        log.lock().unwrap().push(req);
-        Ok(response(status, content_type, &body))
-    });
+) -> (Client, CaptureReceiver) {
+    let (transport, requests) = capture_request(Some(response(status, content_type, &body.into())));
     // Retries have their own tests in cfzt-transport; here one response is one call.
     let client = Client::builder()
         .credentials(credentials)
-        .transport(mock)
+        .transport(transport)
         .retry_policy(RetryPolicy::no_retries())
         .build()
         .unwrap();
-    (client, seen)
+    (client, requests)
 }
 
 fn users(client: &Client) -> Users {
@@ -89,124 +63,231 @@ fn user_id() -> UserId {
     U.parse().unwrap()
 }
 
-/// The one request that was sent, as (method, URL, headers, body).
-fn only_request(seen: &Seen) -> http::Request<Bytes> {
-    let mut seen = seen.lock().unwrap();
-    assert_eq!(seen.len(), 1, "exactly one request");
-    seen.pop().unwrap()
-}
+/// A call in flight, its result turned into JSON so that one table holds every operation.
+type Pending = Pin<Box<dyn Future<Output = Result<Value, Error>> + Send>>;
 
-fn documented_result<T: DeserializeOwned>(fixture: &str) -> T {
-    serde_json::from_str::<Envelope<T>>(fixture).unwrap().result.unwrap()
-}
-
-/// Runs one operation against a mock that answers `fixture` and checks the exact request
-/// and the decoded result.
-async fn check<T>(
-    status: u16,
-    fixture: &str,
-    op: impl FnOnce(&Users) -> ApiRequest<T>,
-    method: &str,
-    url: &str,
-    body: Option<&str>,
-) where
-    T: DeserializeOwned + Default + Send + PartialEq + Debug + 'static,
+fn as_json<T>(request: ApiRequest<T>) -> Pending
+where
+    T: DeserializeOwned + Serialize + Default + Send + 'static,
 {
-    let (client, seen) = mocked(Credentials::api_token(TOKEN), status, "application/json", fixture);
-    let got = op(&users(&client)).await.unwrap();
-    assert_eq!(got, documented_result::<T>(fixture), "{method} {url}");
-    let req = only_request(&seen);
-    assert_eq!(req.method().as_str(), method);
-    assert_eq!(req.uri().to_string(), url);
-    let h = req.headers();
-    assert_eq!(h["authorization"], format!("Bearer {TOKEN}").as_str());
-    assert!(h["authorization"].is_sensitive());
-    assert_eq!(h["accept"], "application/json");
-    assert!(h["user-agent"].to_str().unwrap().starts_with("cfzt-access-users/"));
-    assert!(!h.contains_key("x-auth-key") && !h.contains_key("x-auth-email"));
-    match body {
-        Some(body) => {
-            assert_eq!(h["content-type"], "application/json");
-            assert_eq!(req.body(), body);
+    Box::pin(async move { request.await.map(|got| serde_json::to_value(got).unwrap()) })
+}
+
+/// Checks that `got` has every field of `want` with the same value (objects may hold more
+/// fields than `want` names; arrays must have the same length).
+fn assert_fields(got: &Value, want: &Value, at: &str) {
+    match (got, want) {
+        (Value::Object(got), Value::Object(want)) => {
+            for (key, want) in want {
+                let got = got.get(key).unwrap_or_else(|| panic!("{at}.{key} is missing"));
+                assert_fields(got, want, &format!("{at}.{key}"));
+            }
         }
-        None => {
-            assert!(!h.contains_key("content-type"));
-            assert!(req.body().is_empty());
+        (Value::Array(got), Value::Array(want)) => {
+            assert_eq!(got.len(), want.len(), "{at}: length");
+            for (i, (got, want)) in got.iter().zip(want).enumerate() {
+                assert_fields(got, want, &format!("{at}[{i}]"));
+            }
         }
+        _ => assert_eq!(got, want, "{at}"),
     }
+}
+
+/// One operation: what the fake transport answers, the call, the request it must build and
+/// what it must decode, all written out here rather than derived from the fixture.
+struct Case {
+    name: &'static str,
+    status: u16,
+    answer: String,
+    call: fn(&Users) -> Pending,
+    method: &'static str,
+    url: String,
+    /// The JSON body, or `None` for no body and no `content-type`.
+    body: Option<Value>,
+    /// Fields of the decoded result, as it serializes.
+    decoded: Value,
 }
 
 const USERS_URL: &str = "https://api.cloudflare.com/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/access/users";
 
-#[tokio::test]
-async fn create_user() {
-    let params = CreateUserParams::new("jdoe@example.com").name("Jane Doe");
-    check(
-        201,
-        &created(),
-        |u| u.create(params),
-        "POST",
-        USERS_URL,
-        Some(r#"{"email":"jdoe@example.com","name":"Jane Doe"}"#),
-    )
-    .await;
-    let params = CreateUserParams::new("jdoe@example.com");
-    check(201, &created(), |u| u.create(params), "POST", USERS_URL, Some(r#"{"email":"jdoe@example.com"}"#)).await;
+/// The user of `examples::USER`, as `get` decodes it.
+fn jane() -> Value {
+    json!({
+        "id": U, "access_seat": false, "active_device_count": 2, "created_at": "2014-01-01T05:20:00.123450Z",
+        "email": "jdoe@example.com", "gateway_seat": false, "last_successful_login": "2020-07-01T05:20:00Z",
+        "name": "Jane Doe", "seat_uid": "seat_uid", "uid": "uid", "updated_at": "2014-01-01T05:20:00.123450Z",
+    })
 }
 
-#[tokio::test]
-async fn get_user() {
-    check(200, &user(), |u| u.get(&user_id()), "GET", &format!("{USERS_URL}/{U}"), None).await;
+fn cases() -> Vec<Case> {
+    let user_url = format!("{USERS_URL}/{U}");
+    vec![
+        Case {
+            name: "create a user with a name",
+            status: 201,
+            answer: examples::envelope(examples::CREATED_USER),
+            call: |u| as_json(u.create(CreateUserParams::new("jdoe@example.com").name("Jane Doe"))),
+            method: "POST",
+            url: USERS_URL.into(),
+            body: Some(json!({"email": "jdoe@example.com", "name": "Jane Doe"})),
+            decoded: json!({
+                "id": U, "access_seat": false, "active_device_count": 0, "created_at": "2024-05-01T12:00:00Z",
+                "email": "jdoe@example.com", "gateway_seat": false, "name": "Jane Doe", "uid": "uid",
+                "updated_at": "2024-05-01T12:00:00Z",
+            }),
+        },
+        Case {
+            name: "create a user without a name",
+            status: 201,
+            answer: examples::envelope(examples::CREATED_USER),
+            call: |u| as_json(u.create(CreateUserParams::new("jdoe@example.com"))),
+            method: "POST",
+            url: USERS_URL.into(),
+            body: Some(json!({"email": "jdoe@example.com"})),
+            decoded: json!({"id": U, "email": "jdoe@example.com"}),
+        },
+        Case {
+            name: "get a user",
+            status: 200,
+            answer: user(),
+            call: |u| as_json(u.get(&user_id())),
+            method: "GET",
+            url: user_url.clone(),
+            body: None,
+            decoded: jane(),
+        },
+        Case {
+            name: "update a user",
+            status: 200,
+            answer: examples::envelope(examples::UPDATED_USER),
+            call: |u| as_json(u.update(&user_id(), UpdateUserParams::new("jdoe@example.com", "Jane Q. Doe"))),
+            method: "PUT",
+            url: user_url.clone(),
+            body: Some(json!({"email": "jdoe@example.com", "name": "Jane Q. Doe"})),
+            decoded: json!({
+                "id": U, "access_seat": false, "active_device_count": 2, "created_at": "2014-01-01T05:20:00.123450Z",
+                "email": "jdoe@example.com", "gateway_seat": false, "last_successful_login": "2020-07-01T05:20:00Z",
+                "name": "Jane Q. Doe", "seat_uid": "seat_uid", "uid": "uid", "updated_at": "2024-05-02T09:30:00Z",
+            }),
+        },
+        Case {
+            name: "delete a user",
+            status: 202,
+            answer: deleted(),
+            call: |u| as_json(u.delete(&user_id())),
+            method: "DELETE",
+            url: user_url.clone(),
+            body: None,
+            decoded: json!({}),
+        },
+        Case {
+            name: "list active sessions",
+            status: 200,
+            answer: examples::list_envelope(&[examples::ACTIVE_SESSION], 20),
+            call: |u| as_json(u.active_sessions(&user_id()).list()),
+            method: "GET",
+            url: format!("{user_url}/active_sessions"),
+            body: None,
+            decoded: json!([{
+                "expiration": 1694813506, "name": "name",
+                "metadata": {
+                    "apps": {"cc2a8145-0128-4429-87f3-872c4d380c4e": {
+                        "hostname": "test.example.com", "name": "app name", "type": "self_hosted",
+                        "uid": "cc2a8145-0128-4429-87f3-872c4d380c4e",
+                    }},
+                    "expires": 1694813506, "iat": 1694791905, "nonce": "X1aXj1lFVcqqyoXF", "ttl": 21600,
+                },
+            }]),
+        },
+        Case {
+            name: "get an active session",
+            status: 200,
+            answer: examples::envelope(examples::ACTIVE_SESSION_DETAIL),
+            call: |u| as_json(u.active_sessions(&user_id()).get(&"X1aXj1lFVcqqyoXF".parse::<SessionNonce>().unwrap())),
+            method: "GET",
+            url: format!("{user_url}/active_sessions/X1aXj1lFVcqqyoXF"),
+            body: None,
+            decoded: json!({
+                "account_id": "1234567890", "email": "test@cloudflare.com", "isActive": true, "iat": 1694791905.0,
+                "version": 2.0, "geo": {"country": "US"}, "ip": "127.0.0.0", "is_warp": false,
+                "device_sessions": {"device-1": {"last_authenticated": 1638832687.0}},
+                "devicePosture": {"rule-1": {
+                    "id": "rule-1", "check": {"exists": true, "path": "/usr/bin/example"}, "success": true,
+                    "timestamp": "2023-09-15T15:31:45Z", "type": "file",
+                }},
+                "idp": {"id": "2b6a3c1d-0000-4000-8000-000000000001", "type": "onetimepin"},
+                "mtls_auth": {"auth_status": "NONE", "cert_presented": false},
+                "user_uuid": "57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4",
+            }),
+        },
+        Case {
+            name: "get the last seen identity",
+            status: 200,
+            answer: examples::envelope(examples::IDENTITY),
+            call: |u| as_json(u.last_seen_identity(&user_id())),
+            method: "GET",
+            url: format!("{user_url}/last_seen_identity"),
+            body: None,
+            decoded: json!({
+                "account_id": "1234567890", "email": "test@cloudflare.com", "iat": 1694791905.0, "version": 2.0,
+                "devicePosture": {}, "geo": {"country": "US"}, "service_token_status": false,
+                "idp": {"id": "2b6a3c1d-0000-4000-8000-000000000001", "type": "onetimepin"},
+                "user_uuid": "57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4",
+            }),
+        },
+        Case {
+            name: "list failed logins",
+            status: 200,
+            answer: examples::list_envelope(&[examples::FAILED_LOGIN], 20),
+            call: |u| as_json(u.failed_logins(&user_id())),
+            method: "GET",
+            url: format!("{user_url}/failed_logins"),
+            body: None,
+            decoded: json!([{
+                "expiration": 0,
+                "metadata": {
+                    "app_name": "Test App", "datetime": "2022-02-02T21:54:34.914Z", "ray_id": "6d76a8a42ead4133",
+                    "user_email": "test@cloudflare.com", "user_uuid": "57171132-e453-4ee8-b2a5-8cbaad333207",
+                },
+            }]),
+        },
+    ]
 }
 
+/// Each operation sends exactly the documented request, with the token's headers, and
+/// decodes the documented response.
 #[tokio::test]
-async fn update_user() {
-    let params = UpdateUserParams::new("jdoe@example.com", "Jane Q. Doe");
-    let url = format!("{USERS_URL}/{U}");
-    check(
-        200,
-        &updated(),
-        |u| u.update(&user_id(), params),
-        "PUT",
-        &url,
-        Some(r#"{"email":"jdoe@example.com","name":"Jane Q. Doe"}"#),
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn delete_user() {
-    check(202, &deleted(), |u| u.delete(&user_id()), "DELETE", &format!("{USERS_URL}/{U}"), None).await;
-}
-
-#[tokio::test]
-async fn list_active_sessions() {
-    let url = format!("{USERS_URL}/{U}/active_sessions");
-    check(200, &sessions(), |u| u.active_sessions(&user_id()).list(), "GET", &url, None).await;
-}
-
-#[tokio::test]
-async fn get_active_session() {
-    let nonce: SessionNonce = "X1aXj1lFVcqqyoXF".parse().unwrap();
-    let url = format!("{USERS_URL}/{U}/active_sessions/X1aXj1lFVcqqyoXF");
-    check(200, &session(), |u| u.active_sessions(&user_id()).get(&nonce), "GET", &url, None).await;
-}
-
-#[tokio::test]
-async fn get_last_seen_identity() {
-    let url = format!("{USERS_URL}/{U}/last_seen_identity");
-    check(200, &identity(), |u| u.last_seen_identity(&user_id()), "GET", &url, None).await;
-}
-
-#[tokio::test]
-async fn list_failed_logins() {
-    let url = format!("{USERS_URL}/{U}/failed_logins");
-    check(200, &failed(), |u| u.failed_logins(&user_id()), "GET", &url, None).await;
+async fn each_operation_builds_its_request_and_decodes_its_response() {
+    for case in cases() {
+        let name = case.name;
+        let (client, requests) = mocked(Credentials::api_token(TOKEN), case.status, "application/json", case.answer);
+        let got = (case.call)(&users(&client)).await.unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert_fields(&got, &case.decoded, name);
+        let req = requests.expect_only_request();
+        assert_eq!(req.method().as_str(), case.method, "{name}");
+        assert_eq!(req.uri().to_string(), case.url, "{name}");
+        let h = req.headers();
+        assert_eq!(h["authorization"], format!("Bearer {TOKEN}").as_str(), "{name}");
+        assert!(h["authorization"].is_sensitive(), "{name}");
+        assert_eq!(h["accept"], "application/json", "{name}");
+        assert!(h["user-agent"].to_str().unwrap().starts_with("cfzt-access-users/"), "{name}");
+        assert!(!h.contains_key("x-auth-key") && !h.contains_key("x-auth-email"), "{name}");
+        match case.body {
+            Some(body) => {
+                assert_eq!(h["content-type"], "application/json", "{name}");
+                assert_eq!(serde_json::from_slice::<Value>(req.body()).unwrap(), body, "{name}");
+            }
+            None => {
+                assert!(!h.contains_key("content-type"), "{name}");
+                assert!(req.body().is_empty(), "{name}");
+            }
+        }
+    }
 }
 
 #[tokio::test]
 async fn list_users_sends_filters_and_pages() {
-    let (client, seen) = mocked(Credentials::api_token(TOKEN), 200, "application/json", list());
+    let (client, requests) = mocked(Credentials::api_token(TOKEN), 200, "application/json", list());
     let response = users(&client)
         .list()
         .email("jdoe@example.com")
@@ -217,9 +298,9 @@ async fn list_users_sends_filters_and_pages() {
         .send_with_response()
         .await
         .unwrap();
-    assert_eq!(response.result, documented_result::<Vec<cfzt_access_users::User>>(&list()));
+    assert_fields(&serde_json::to_value(&response.result).unwrap(), &json!([jane()]), "list");
     assert_eq!(response.result_info.unwrap().total_pages, Some(1));
-    let req = only_request(&seen);
+    let req = requests.expect_only_request();
     assert_eq!(req.method(), "GET");
     assert_eq!(
         req.uri().to_string(),
@@ -231,22 +312,22 @@ async fn list_users_sends_filters_and_pages() {
 #[tokio::test]
 async fn list_users_defaults_to_page_one_of_fifty_when_streamed() {
     use futures_util::TryStreamExt;
-    let (client, seen) = mocked(Credentials::api_token(TOKEN), 200, "application/json", list());
+    let (client, requests) = mocked(Credentials::api_token(TOKEN), 200, "application/json", list());
     let all: Vec<_> = users(&client).list().items().try_collect().await.unwrap();
     assert_eq!(all.len(), 1);
-    assert_eq!(only_request(&seen).uri().to_string(), format!("{USERS_URL}?page=1&per_page=50"));
+    assert_eq!(requests.expect_only_request().uri().to_string(), format!("{USERS_URL}?page=1&per_page=50"));
     // Awaited directly, one page without an explicit page number.
-    let (client, seen) = mocked(Credentials::api_token(TOKEN), 200, "application/json", list());
+    let (client, requests) = mocked(Credentials::api_token(TOKEN), 200, "application/json", list());
     assert_eq!(users(&client).list().await.unwrap().len(), 1);
-    assert_eq!(only_request(&seen).uri().to_string(), format!("{USERS_URL}?per_page=50"));
+    assert_eq!(requests.expect_only_request().uri().to_string(), format!("{USERS_URL}?per_page=50"));
 }
 
 #[tokio::test]
 async fn global_api_key_sends_exactly_the_two_headers() {
     let creds = Credentials::global_api_key("admin@example.com", "144c9defac04969c7bfad8efaa8ea194");
-    let (client, seen) = mocked(creds, 200, "application/json", user());
+    let (client, requests) = mocked(creds, 200, "application/json", user());
     users(&client).get(&user_id()).await.unwrap();
-    let req = only_request(&seen);
+    let req = requests.expect_only_request();
     let h = req.headers();
     assert_eq!(h["x-auth-email"], "admin@example.com");
     assert_eq!(h["x-auth-key"], "144c9defac04969c7bfad8efaa8ea194");
@@ -256,22 +337,21 @@ async fn global_api_key_sends_exactly_the_two_headers() {
 
 #[tokio::test]
 async fn base_url_path_is_kept_and_api_version_is_sent_when_pinned() {
-    let mut mock = MockHttpTransport::new();
-    mock.expect_send()
-        .withf(|req| {
-            req.uri() == "http://127.0.0.1:8787/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/access/users/f174e90a-fafe-4643-bbbc-4a0ed4fc8415"
-                && req.headers()["api-version"] == "2025-06-01"
-        })
-        .times(1)
-        .returning(|_| Ok(response(200, "application/json", &user())));
+    let (transport, requests) = capture_request(Some(response(200, "application/json", &user())));
     let client = Client::builder()
         .base_url("http://127.0.0.1:8787/client/v4/")
         .api_token(TOKEN)
         .api_version(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap())
-        .transport(mock)
+        .transport(transport)
         .build()
         .unwrap();
     users(&client).get(&user_id()).await.unwrap();
+    let req = requests.expect_only_request();
+    assert_eq!(
+        req.uri(),
+        "http://127.0.0.1:8787/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/access/users/f174e90a-fafe-4643-bbbc-4a0ed4fc8415"
+    );
+    assert_eq!(req.headers()["api-version"], "2025-06-01");
 }
 
 #[tokio::test]
@@ -285,9 +365,8 @@ async fn send_with_response_exposes_status_and_cf_ray() {
 /// Bad input is refused with a typed error naming the field, and nothing is sent.
 #[tokio::test]
 async fn bad_input_sends_nothing() {
-    let mut mock = MockHttpTransport::new();
-    mock.expect_send().never();
-    let client = Client::builder().api_token(TOKEN).transport(mock).build().unwrap();
+    let (transport, requests) = capture_request(None);
+    let client = Client::builder().api_token(TOKEN).transport(transport).build().unwrap();
     let u = users(&client);
     let cases: Vec<(Result<(), Error>, &str)> = vec![
         (u.update(&user_id(), UpdateUserParams::new("", "Jane")).await.map(drop), "email"),
@@ -304,6 +383,7 @@ async fn bad_input_sends_nothing() {
     use futures_util::StreamExt;
     let first = u.list().per_page(0).items().next().await.unwrap();
     assert!(first.unwrap_err().is_validation());
+    requests.expect_no_request();
 }
 
 #[tokio::test]
@@ -442,17 +522,16 @@ async fn secrets_never_appear_in_debug_or_display() {
         [Client::builder().api_token(SENTINEL), Client::builder().global_api_key("admin@example.com", SENTINEL)];
     for builder in builders {
         let mut outputs = vec![format!("{builder:?}")];
-        let mut mock = MockHttpTransport::new();
-        mock.expect_send().returning(|req| {
+        let transport = infallible_transport(|req| {
             // What a careless transport might log.
             assert!(!format!("{req:?}").contains(SENTINEL));
-            Ok(response(
+            response(
                 401,
                 "application/json",
                 r#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"}]}"#,
-            ))
+            )
         });
-        let client = builder.transport(mock).build().unwrap();
+        let client = builder.transport(transport).build().unwrap();
         outputs.push(format!("{client:?}"));
         let u = users(&client);
         outputs.push(format!("{:?}", u.get(&user_id())));
@@ -470,30 +549,29 @@ async fn secrets_never_appear_in_debug_or_display() {
 #[tokio::test]
 async fn per_call_options_reach_the_transport() {
     use std::time::Duration;
-    let (client, seen) = mocked(Credentials::api_token(TOKEN), 200, "application/json", user());
+    let (client, requests) = mocked(Credentials::api_token(TOKEN), 200, "application/json", user());
     users(&client).get(&user_id()).max_retries(4).attempt_timeout(Duration::from_secs(3)).await.unwrap();
-    let req = only_request(&seen);
+    let req = requests.expect_only_request();
     let want = RequestOptions::new().max_retries(4).attempt_timeout(Duration::from_secs(3));
     assert_eq!(req.extensions().get::<RequestOptions>(), Some(&want));
     // No options, no extension.
     users(&client).get(&user_id()).await.unwrap();
-    assert!(only_request(&seen).extensions().get::<RequestOptions>().is_none());
+    assert!(requests.expect_only_request().extensions().get::<RequestOptions>().is_none());
 }
 
 #[tokio::test]
 async fn a_long_retry_after_is_reported_on_the_error() {
-    let mut mock = MockHttpTransport::new();
-    mock.expect_send().times(1).returning(|_| {
-        Ok(http::Response::builder()
-            .status(429)
-            .header("retry-after", "3600")
-            .header("content-type", "application/json")
-            .body(Bytes::from_static(br#"{"success":false,"errors":[{"code":971,"message":"Please wait and consider throttling your request speed"}]}"#))
-            .unwrap())
-    });
+    let mut answer = response(
+        429,
+        "application/json",
+        r#"{"success":false,"errors":[{"code":971,"message":"Please wait and consider throttling your request speed"}]}"#,
+    );
+    answer.headers_mut().insert("retry-after", "3600".parse().unwrap());
+    let (transport, requests) = capture_request(Some(answer));
     // The default policy retries 429s, but not when the server demands an hour.
-    let client = Client::builder().api_token(TOKEN).transport(mock).build().unwrap();
+    let client = Client::builder().api_token(TOKEN).transport(transport).build().unwrap();
     let err = users(&client).get(&user_id()).await.unwrap_err();
     assert!(err.is_rate_limited());
     assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(3600)));
+    requests.expect_only_request();
 }

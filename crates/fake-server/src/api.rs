@@ -1,4 +1,4 @@
-//! The axum router: the nine operations over the in-memory [`Store`](crate::state::Store).
+//! The axum router: the nine operations over the in-memory [`Store`](crate::store::Store).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -7,16 +7,17 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use cfzt_models::{AccountId, DeleteUserResult, Envelope, ResponseInfo, ResultInfo, SessionNonce, UserId};
 use serde::Serialize;
 
 use crate::codes;
-use crate::server::Shared;
-use crate::state::CreateError;
+use crate::failure::{Failure, json_response};
+use crate::state::Shared;
+use crate::store::CreateError;
 
 /// The page size of the users list when `per_page` is absent, and the `per_page` reported
 /// by the single-page lists.
@@ -37,61 +38,21 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-/// A failed call: a status and the `errors` of a Cloudflare failure envelope.
-#[derive(Debug, Clone)]
-pub(crate) struct ApiError {
-    status: StatusCode,
-    errors: Vec<ResponseInfo>,
-}
-
-impl ApiError {
-    pub(crate) fn new(status: StatusCode, code: i64, message: impl Into<String>) -> ApiError {
-        ApiError { status, errors: vec![ResponseInfo::new(code, message)] }
-    }
-
-    pub(crate) fn with_info(status: StatusCode, info: ResponseInfo) -> ApiError {
-        ApiError { status, errors: vec![info] }
-    }
-
-    fn bad_request(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, codes::INVALID_REQUEST, message)
-    }
-
-    fn bad_field(pointer: &str, message: impl Into<String>) -> ApiError {
-        let info = ResponseInfo::new(codes::INVALID_REQUEST, message).with_pointer(pointer);
-        ApiError::with_info(StatusCode::BAD_REQUEST, info)
-    }
-
-    fn user_not_found() -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, codes::USER_NOT_FOUND, "user not found")
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        json_response(self.status, crate::faults::failure_body(&self.errors))
-    }
-}
-
-pub(crate) fn json_response(status: StatusCode, body: String) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
-}
-
 fn ok<T: Serialize>(status: StatusCode, envelope: Envelope<T>) -> Response {
     match serde_json::to_string(&envelope) {
         Ok(body) => json_response(status, body),
         Err(e) => {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, codes::INJECTED_FAILURE, e.to_string()).into_response()
+            Failure::new(StatusCode::INTERNAL_SERVER_ERROR, codes::INJECTED_FAILURE, e.to_string()).into_response()
         }
     }
 }
 
-async fn no_route() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, codes::NO_ROUTE, "No route for that URI")
+async fn no_route() -> Failure {
+    Failure::new(StatusCode::NOT_FOUND, codes::NO_ROUTE, "No route for that URI")
 }
 
-async fn method_not_allowed() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, codes::METHOD_NOT_ALLOWED, "Method not allowed")
+async fn method_not_allowed() -> Failure {
+    Failure::new(StatusCode::METHOD_NOT_ALLOWED, codes::METHOD_NOT_ALLOWED, "Method not allowed")
 }
 
 // ---------------------------------------------------------------------------------------
@@ -105,10 +66,10 @@ struct Ids {
     nonce: Option<SessionNonce>,
 }
 
-async fn extract_ids(parts: &mut Parts) -> Result<Ids, ApiError> {
+async fn extract_ids(parts: &mut Parts) -> Result<Ids, Failure> {
     let path = parts.uri.path().to_string();
     let invalid = |detail: String| {
-        ApiError::new(
+        Failure::new(
             StatusCode::BAD_REQUEST,
             codes::INVALID_IDENTIFIER,
             format!("Could not route to {path}, perhaps your object identifier is invalid? ({detail})"),
@@ -131,58 +92,58 @@ struct UserPath(AccountId, UserId);
 struct SessionPath(AccountId, UserId, SessionNonce);
 
 impl<S: Send + Sync> FromRequestParts<S> for AccountPath {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+    type Rejection = Failure;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Failure> {
         Ok(AccountPath(extract_ids(parts).await?.account))
     }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for UserPath {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+    type Rejection = Failure;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Failure> {
         let ids = extract_ids(parts).await?;
-        let user = ids.user.ok_or_else(ApiError::user_not_found)?;
+        let user = ids.user.ok_or_else(Failure::user_not_found)?;
         Ok(UserPath(ids.account, user))
     }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for SessionPath {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+    type Rejection = Failure;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Failure> {
         let ids = extract_ids(parts).await?;
-        let user = ids.user.ok_or_else(ApiError::user_not_found)?;
+        let user = ids.user.ok_or_else(Failure::user_not_found)?;
         let nonce = ids.nonce.ok_or_else(session_not_found)?;
         Ok(SessionPath(ids.account, user, nonce))
     }
 }
 
-fn session_not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, codes::SESSION_NOT_FOUND, "session not found")
+fn session_not_found() -> Failure {
+    Failure::new(StatusCode::NOT_FOUND, codes::SESSION_NOT_FOUND, "session not found")
 }
 
 // ---------------------------------------------------------------------------------------
 // Bodies
 // ---------------------------------------------------------------------------------------
 
-fn json_object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+fn json_object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, Failure> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_request("request body is required: a JSON object"));
+        return Err(Failure::bad_request("request body is required: a JSON object"));
     }
     match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(serde_json::Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::bad_request("request body must be a JSON object")),
-        Err(e) => Err(ApiError::bad_request(format!("request body is not valid JSON: {e}"))),
+        Ok(_) => Err(Failure::bad_request("request body must be a JSON object")),
+        Err(e) => Err(Failure::bad_request(format!("request body is not valid JSON: {e}"))),
     }
 }
 
 /// A required string field.
-fn required_string(body: &serde_json::Map<String, serde_json::Value>, field: &str) -> Result<String, ApiError> {
+fn required_string(body: &serde_json::Map<String, serde_json::Value>, field: &str) -> Result<String, Failure> {
     match body.get(field) {
         None | Some(serde_json::Value::Null) => {
-            Err(ApiError::bad_field(&format!("/{field}"), format!("{field} is required")))
+            Err(Failure::bad_field(&format!("/{field}"), format!("{field} is required")))
         }
         Some(serde_json::Value::String(s)) => Ok(s.clone()),
-        Some(_) => Err(ApiError::bad_field(&format!("/{field}"), format!("{field} must be a string"))),
+        Some(_) => Err(Failure::bad_field(&format!("/{field}"), format!("{field} must be a string"))),
     }
 }
 
@@ -194,12 +155,12 @@ pub(crate) fn is_valid_email(email: &str) -> bool {
     matches!(email.split_once('@'), Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !domain.contains('@'))
 }
 
-fn required_email(body: &serde_json::Map<String, serde_json::Value>) -> Result<String, ApiError> {
+fn required_email(body: &serde_json::Map<String, serde_json::Value>) -> Result<String, Failure> {
     let email = required_string(body, "email")?;
     if is_valid_email(&email) {
         Ok(email)
     } else {
-        Err(ApiError::bad_field("/email", "email must be a valid email address"))
+        Err(Failure::bad_field("/email", "email must be a valid email address"))
     }
 }
 
@@ -211,18 +172,18 @@ async fn create_user(
     State(shared): State<Arc<Shared>>,
     AccountPath(account): AccountPath,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Failure> {
     let body = json_object(&body)?;
     let email = required_email(&body)?;
     let name = match body.get("name") {
         None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::String(s)) => Some(s.clone()),
-        Some(_) => return Err(ApiError::bad_field("/name", "name must be a string")),
+        Some(_) => return Err(Failure::bad_field("/name", "name must be a string")),
     };
     let created = shared.store().create(account.as_str(), &email, name);
     match created {
         Ok(user) => Ok(ok(StatusCode::CREATED, Envelope::success(user))),
-        Err(CreateError::EmailTaken) => Err(ApiError::with_info(
+        Err(CreateError::EmailTaken) => Err(Failure::with_info(
             StatusCode::CONFLICT,
             ResponseInfo::new(codes::EMAIL_TAKEN, "a user with this email already exists").with_pointer("/email"),
         )),
@@ -230,12 +191,12 @@ async fn create_user(
 }
 
 /// Parses a positive integer query parameter.
-fn positive(name: &str, value: Option<&str>, default: u64) -> Result<u64, ApiError> {
+fn positive(name: &str, value: Option<&str>, default: u64) -> Result<u64, Failure> {
     match value {
         None => Ok(default),
         Some(v) => match v.trim().parse::<u64>() {
             Ok(n) if n >= 1 => Ok(n),
-            _ => Err(ApiError::bad_request(format!("{name} must be a positive integer, got {v:?}"))),
+            _ => Err(Failure::bad_request(format!("{name} must be a positive integer, got {v:?}"))),
         },
     }
 }
@@ -244,14 +205,14 @@ async fn list_users(
     State(shared): State<Arc<Shared>>,
     AccountPath(account): AccountPath,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Response, ApiError> {
-    let Query(pairs) = query.map_err(|e| ApiError::bad_request(format!("invalid query string: {}", e.body_text())))?;
+) -> Result<Response, Failure> {
+    let Query(pairs) = query.map_err(|e| Failure::bad_request(format!("invalid query string: {}", e.body_text())))?;
     let param = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let filter = |name: &str| param(name).filter(|v| !v.is_empty());
     let page = positive("page", param("page"), 1)?;
     let per_page = positive("per_page", param("per_page"), DEFAULT_PER_PAGE)?;
     if shared.strict_per_page && !codes::ALLOWED_PER_PAGE.contains(&per_page) {
-        return Err(ApiError::new(
+        return Err(Failure::new(
             StatusCode::BAD_REQUEST,
             codes::PER_PAGE_NOT_ALLOWED,
             "per_page must be one of 1, 5, 10, 20, 25, 50, 100, 1000",
@@ -281,9 +242,9 @@ async fn list_users(
     Ok(ok(StatusCode::OK, Envelope::success(items).with_result_info(info)))
 }
 
-async fn get_user(State(shared): State<Arc<Shared>>, UserPath(account, user): UserPath) -> Result<Response, ApiError> {
+async fn get_user(State(shared): State<Arc<Shared>>, UserPath(account, user): UserPath) -> Result<Response, Failure> {
     let store = shared.store();
-    let record = store.find(account.as_str(), user.as_str()).ok_or_else(ApiError::user_not_found)?;
+    let record = store.find(account.as_str(), user.as_str()).ok_or_else(Failure::user_not_found)?;
     Ok(ok(StatusCode::OK, Envelope::success(record.user.clone())))
 }
 
@@ -291,17 +252,17 @@ async fn update_user(
     State(shared): State<Arc<Shared>>,
     UserPath(account, user): UserPath,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Failure> {
     let mut store = shared.store();
-    let record = store.find_mut(account.as_str(), user.as_str()).ok_or_else(ApiError::user_not_found)?;
+    let record = store.find_mut(account.as_str(), user.as_str()).ok_or_else(Failure::user_not_found)?;
     let body = json_object(&body)?;
     let email = required_email(&body)?;
     let name = required_string(&body, "name")?;
     if name.trim().is_empty() {
-        return Err(ApiError::bad_field("/name", "name must not be empty"));
+        return Err(Failure::bad_field("/name", "name must not be empty"));
     }
     if !email.eq_ignore_ascii_case(record.email()) {
-        return Err(ApiError::with_info(
+        return Err(Failure::with_info(
             StatusCode::BAD_REQUEST,
             ResponseInfo::new(codes::EMAIL_MISMATCH, "email does not match the user's current email")
                 .with_pointer("/email"),
@@ -315,8 +276,8 @@ async fn update_user(
 async fn delete_user(
     State(shared): State<Arc<Shared>>,
     UserPath(account, user): UserPath,
-) -> Result<Response, ApiError> {
-    let removed = shared.store().delete(account.as_str(), user.as_str()).ok_or_else(ApiError::user_not_found)?;
+) -> Result<Response, Failure> {
+    let removed = shared.store().delete(account.as_str(), user.as_str()).ok_or_else(Failure::user_not_found)?;
     let mut result = DeleteUserResult::default();
     result.id = removed.user.id;
     Ok(ok(StatusCode::ACCEPTED, Envelope::success(result)))
@@ -331,9 +292,9 @@ fn single_page(count: usize) -> ResultInfo {
 async fn list_active_sessions(
     State(shared): State<Arc<Shared>>,
     UserPath(account, user): UserPath,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Failure> {
     let store = shared.store();
-    let record = store.find(account.as_str(), user.as_str()).ok_or_else(ApiError::user_not_found)?;
+    let record = store.find(account.as_str(), user.as_str()).ok_or_else(Failure::user_not_found)?;
     let items: Vec<_> = record.sessions.iter().map(|s| s.summary.clone()).collect();
     let info = single_page(items.len());
     Ok(ok(StatusCode::OK, Envelope::success(items).with_result_info(info)))
@@ -342,9 +303,9 @@ async fn list_active_sessions(
 async fn get_active_session(
     State(shared): State<Arc<Shared>>,
     SessionPath(account, user, nonce): SessionPath,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Failure> {
     let store = shared.store();
-    let record = store.find(account.as_str(), user.as_str()).ok_or_else(ApiError::user_not_found)?;
+    let record = store.find(account.as_str(), user.as_str()).ok_or_else(Failure::user_not_found)?;
     let session = record.sessions.iter().find(|s| s.nonce == nonce.as_str()).ok_or_else(session_not_found)?;
     Ok(ok(StatusCode::OK, Envelope::success(session.detail.clone())))
 }
@@ -352,22 +313,22 @@ async fn get_active_session(
 async fn get_last_seen_identity(
     State(shared): State<Arc<Shared>>,
     UserPath(account, user): UserPath,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Failure> {
     let store = shared.store();
-    let record = store.find(account.as_str(), user.as_str()).ok_or_else(ApiError::user_not_found)?;
+    let record = store.find(account.as_str(), user.as_str()).ok_or_else(Failure::user_not_found)?;
     let identity = record
         .identity
         .clone()
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, codes::IDENTITY_NOT_FOUND, "no last seen identity"))?;
+        .ok_or_else(|| Failure::new(StatusCode::NOT_FOUND, codes::IDENTITY_NOT_FOUND, "no last seen identity"))?;
     Ok(ok(StatusCode::OK, Envelope::success(identity)))
 }
 
 async fn list_failed_logins(
     State(shared): State<Arc<Shared>>,
     UserPath(account, user): UserPath,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Failure> {
     let store = shared.store();
-    let record = store.find(account.as_str(), user.as_str()).ok_or_else(ApiError::user_not_found)?;
+    let record = store.find(account.as_str(), user.as_str()).ok_or_else(Failure::user_not_found)?;
     let items = record.failed_logins.clone();
     let info = single_page(items.len());
     Ok(ok(StatusCode::OK, Envelope::success(items).with_result_info(info)))

@@ -1,11 +1,19 @@
 //! Fault injection: rules that make chosen requests fail in chosen ways.
 
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
+use axum::body::{Body, Bytes, HttpBody};
+use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
+use axum::response::IntoResponse;
 use cfzt_models::ResponseInfo;
-use serde::Serialize;
+use hyper::body::Frame;
 
 use crate::codes;
+use crate::failure::{RATE_LIMITED_MESSAGE, failure_body};
 use crate::operation::Operation;
 
 /// Which requests a [`FaultRule`] looks at.
@@ -91,7 +99,7 @@ impl Fault {
     pub fn status(status: u16) -> Fault {
         let (code, message) = match status {
             401 | 403 => (codes::AUTHENTICATION_ERROR, "Authentication error".to_string()),
-            429 => (codes::RATE_LIMITED, "Please wait and consider throttling your request speed".to_string()),
+            429 => (codes::RATE_LIMITED, RATE_LIMITED_MESSAGE.to_string()),
             _ => (codes::INJECTED_FAILURE, format!("{} (fault injected by cfzt-fake-server)", reason(status))),
         };
         let body = failure_body(&[ResponseInfo::new(code, message)]);
@@ -105,7 +113,9 @@ impl Fault {
 
     /// A `429` like Cloudflare's rate limiter sends: the code 971 envelope, a
     /// `Retry-After: <retry_after_secs>` header, and `Ratelimit`/`Ratelimit-Policy`
-    /// headers.
+    /// headers (those of the API's default limit, whatever
+    /// [`rate_limit`](crate::FakeServerBuilder::rate_limit) the server enforces: the fault
+    /// answers in place of the server and is not counted by its rate limit).
     pub fn rate_limited(retry_after_secs: u64) -> Fault {
         Fault::status(429)
             .with_header("retry-after", retry_after_secs.to_string())
@@ -265,22 +275,75 @@ pub(crate) fn pick(rules: &mut [ActiveRule], method: &str, operation: Option<Ope
     rules.iter_mut().find_map(|r| r.fires(method, operation, path).then(|| r.rule.fault.clone()))
 }
 
-/// The body of a Cloudflare failure envelope, keys in Cloudflare's order:
-/// `{"success":false,"errors":[...],"messages":[],"result":null}`.
-pub(crate) fn failure_body(errors: &[ResponseInfo]) -> String {
-    #[derive(Serialize)]
-    struct Failure<'a> {
-        success: bool,
-        errors: &'a [ResponseInfo],
-        messages: [(); 0],
-        result: Option<()>,
+// ---------------------------------------------------------------------------------------
+// Answering a fault
+// ---------------------------------------------------------------------------------------
+
+/// The response of a [`Fault::Status`]: its status (500 if out of range), body,
+/// content type and extra headers.
+pub(crate) fn status_response(
+    status: u16,
+    body: String,
+    content_type: &str,
+    headers: &[(String, String)],
+) -> Response<Body> {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, body).into_response();
+    let map = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        map.insert(header::CONTENT_TYPE, v);
     }
-    serde_json::to_string(&Failure { success: false, errors, messages: [], result: None })
-        .expect("a failure envelope always serializes")
+    for (name, value) in headers {
+        if let (Ok(n), Ok(v)) = (HeaderName::try_from(name.as_str()), HeaderValue::from_str(value)) {
+            map.append(n, v);
+        }
+    }
+    response
+}
+
+/// A 200 that announces a whole JSON body but sends half of it, then fails the stream so
+/// hyper closes the connection.
+pub(crate) fn truncated_response() -> Response<Body> {
+    let full = Bytes::from_static(
+        br#"{"success":true,"errors":[],"messages":[],"result":{"note":"this body was cut short by a reset_mid_body fault"}}"#,
+    );
+    let half = full.slice(..full.len() / 2);
+    let body =
+        TruncatedBody { first: Some(half), pause: Box::pin(tokio::time::sleep(std::time::Duration::from_millis(50))) };
+    let mut response = Response::new(Body::new(body));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
+    response
+}
+
+/// Yields one chunk, waits a moment (so the chunk reaches the client), then fails.
+struct TruncatedBody {
+    first: Option<Bytes>,
+    pause: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl HttpBody for TruncatedBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        let this = self.get_mut();
+        if let Some(chunk) = this.first.take() {
+            return Poll::Ready(Some(Ok(Frame::data(chunk))));
+        }
+        match this.pause.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(()) => Poll::Ready(Some(Err(io::Error::new(
+                io::ErrorKind::ConnectionReset,
+                "response cut short by a reset_mid_body fault",
+            )))),
+        }
+    }
 }
 
 fn reason(status: u16) -> &'static str {
-    axum::http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error")
+    StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error")
 }
 
 #[cfg(test)]

@@ -3,18 +3,24 @@
 #![deny(missing_docs)]
 
 mod api;
+mod auth;
 pub mod codes;
+mod failure;
 mod faults;
 mod journal;
 mod operation;
+mod pipeline;
+mod ratelimit;
 mod server;
 mod state;
+mod store;
 
 pub use faults::{Fault, FaultRule, Route, Times};
-pub use journal::{AuthScheme, JournalEntry};
+pub use journal::{AuthScheme, JournalEntry, JournalLimits, JournalStats};
 pub use operation::{API_PREFIX, Operation};
+pub use ratelimit::{CredentialFingerprint, RateLimit, RateLimitStats};
 pub use server::{FakeServer, FakeServerBuilder};
-pub use state::{DEMO_ACCOUNT_ID, DEMO_SESSION_NONCE, DEMO_USER_EMAIL, DEMO_USER_ID, DEMO_USER_NAME};
+pub use store::{DEMO_ACCOUNT_ID, DEMO_SESSION_NONCE, DEMO_USER_EMAIL, DEMO_USER_ID, DEMO_USER_NAME};
 
 #[doc(no_inline)]
 pub use cfzt_models::{AccountId, SessionNonce, UserId};

@@ -2,17 +2,20 @@
 //!
 //! ```text
 //! cfzt-fake-server [--port 8787] [--host 127.0.0.1] [--empty] [--token TOKEN] [--strict-per-page]
+//!                  [--journal-max-entries N] [--journal-max-bytes N] [--rate-limit N/D|off]
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
+use std::time::Duration;
 
-use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer};
+use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer, RateLimit};
 
 const USAGE: &str = "\
 usage: cfzt-fake-server [--port PORT] [--host ADDR] [--empty] [--token TOKEN] [--strict-per-page]
+                        [--journal-max-entries N] [--journal-max-bytes N] [--rate-limit N/D|off]
 
 Serves a stateful, in-memory fake of Cloudflare's Access Users API until Ctrl-C.
 
@@ -21,6 +24,16 @@ Serves a stateful, in-memory fake of Cloudflare's Access Users API until Ctrl-C.
   --empty             start without the demo data
   --token TOKEN       accept only `Authorization: Bearer TOKEN` (others get 403)
   --strict-per-page   refuse per_page values outside 1,5,10,20,25,50,100,1000 (code 12091)
+  --journal-max-entries N
+                      keep at most N requests in the journal (default 50000; 0 keeps none)
+  --journal-max-bytes N
+                      keep at most N bytes of requests in the journal (default 33554432,
+                      32 MiB); each stored body is cut at 64 KiB
+  --rate-limit N/D|off
+                      allow N requests per window D per credential (token, or email and
+                      key), then answer 429 for one window; D is a whole number with s, ms
+                      or m, e.g. 1200/300s (the default, Cloudflare's limit), 20/1s,
+                      5/200ms; `off` enforces none
   -h, --help          print this help";
 
 /// The parsed command line.
@@ -30,6 +43,9 @@ struct Options {
     empty: bool,
     token: Option<String>,
     strict_per_page: bool,
+    journal_max_entries: Option<usize>,
+    journal_max_bytes: Option<usize>,
+    rate_limit: Option<RateLimit>,
 }
 
 /// What the command line asks for.
@@ -45,6 +61,9 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
     let mut empty = false;
     let mut token = None;
     let mut strict_per_page = false;
+    let mut journal_max_entries = None;
+    let mut journal_max_bytes = None;
+    let mut rate_limit = Some(RateLimit::cloudflare());
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         // Accept both `--flag value` and `--flag=value`.
@@ -72,13 +91,53 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
                 }
                 token = Some(v);
             }
+            "--journal-max-entries" | "--journal-max-bytes" => {
+                let v = value(&flag)?;
+                let n = v.parse::<usize>().map_err(|_| format!("{flag}: {v:?} is not a whole number"))?;
+                if flag == "--journal-max-entries" {
+                    journal_max_entries = Some(n);
+                } else {
+                    journal_max_bytes = Some(n);
+                }
+            }
+            "--rate-limit" => rate_limit = parse_rate_limit(&value("--rate-limit")?)?,
             "--empty" | "--strict-per-page" if inline.is_some() => return Err(format!("{flag} takes no value")),
             "--empty" => empty = true,
             "--strict-per-page" => strict_per_page = true,
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    Ok(Command::Serve(Options { addr: SocketAddr::new(host, port), empty, token, strict_per_page }))
+    Ok(Command::Serve(Options {
+        addr: SocketAddr::new(host, port),
+        empty,
+        token,
+        strict_per_page,
+        journal_max_entries,
+        journal_max_bytes,
+        rate_limit,
+    }))
+}
+
+/// `off`, or `N/D` with D a whole number of `s`, `ms` or `m`: `1200/300s`, `5/200ms`.
+fn parse_rate_limit(v: &str) -> Result<Option<RateLimit>, String> {
+    if v == "off" {
+        return Ok(None);
+    }
+    let bad = |why: &str| format!("--rate-limit: {v:?} {why}; use N/D (e.g. 1200/300s, 20/1s, 5/200ms, 2/1m) or off");
+    let (quota, window) = v.split_once('/').ok_or_else(|| bad("has no '/'"))?;
+    let quota: u32 = quota.parse().map_err(|_| bad("does not start with a whole number of requests"))?;
+    let (digits, unit) = window.split_at(window.find(|c: char| !c.is_ascii_digit()).unwrap_or(window.len()));
+    let n: u64 = digits.parse().map_err(|_| bad("has no whole-number window"))?;
+    let window = match unit {
+        "ms" => Duration::from_millis(n),
+        "s" => Duration::from_secs(n),
+        "m" => Duration::from_secs(n.saturating_mul(60)),
+        _ => return Err(bad("has no window unit (s, ms or m)")),
+    };
+    if quota == 0 || window.is_zero() {
+        return Err(bad("needs a quota and a window above zero"));
+    }
+    Ok(Some(RateLimit::new(quota, window)))
 }
 
 fn main() -> ExitCode {
@@ -111,6 +170,15 @@ async fn serve(options: Options) -> ExitCode {
     if let Some(token) = &options.token {
         builder = builder.require_token(token.clone());
     }
+    if let Some(limit) = options.rate_limit {
+        builder = builder.rate_limit(limit);
+    }
+    if let Some(n) = options.journal_max_entries {
+        builder = builder.journal_max_entries(n);
+    }
+    if let Some(n) = options.journal_max_bytes {
+        builder = builder.journal_max_bytes(n);
+    }
     let server = match builder.start().await {
         Ok(server) => server,
         Err(e) => {
@@ -124,6 +192,15 @@ async fn serve(options: Options) -> ExitCode {
         "{}",
         if options.empty { "starting empty (no demo data)" } else { "demo data loaded: 5 users in the demo account" }
     );
+    match options.rate_limit {
+        Some(limit) => println!(
+            "rate limit: {} requests per {:?} per credential, then 429 for {:?} (--rate-limit off to disable)",
+            limit.quota(),
+            limit.window(),
+            limit.block()
+        ),
+        None => println!("rate limit: off"),
+    }
     println!("try:");
     println!(
         "  curl -s -H 'Authorization: Bearer {token}' '{}/accounts/{DEMO_ACCOUNT_ID}/access/users'",
@@ -159,6 +236,12 @@ mod tests {
         assert_eq!(o.addr, "[::1]:0".parse().unwrap());
         assert!(o.empty && o.strict_per_page);
         assert_eq!(o.token.as_deref(), Some("abc"));
+        assert_eq!((o.journal_max_entries, o.journal_max_bytes), (None, None));
+        assert_eq!(o.rate_limit, Some(RateLimit::cloudflare()), "the binary enforces the API's limit by default");
+        let Ok(Command::Serve(o)) = parse(&["--journal-max-entries", "10", "--journal-max-bytes=4096"]) else {
+            panic!()
+        };
+        assert_eq!((o.journal_max_entries, o.journal_max_bytes), (Some(10), Some(4096)));
         assert_eq!(parse(&["--help"]), Ok(Command::Help));
     }
 
@@ -171,10 +254,37 @@ mod tests {
             &["--host", "localhost:1"],
             &["--token", ""],
             &["--empty=yes"],
+            &["--journal-max-entries"],
+            &["--journal-max-entries", "-1"],
+            &["--journal-max-bytes", "1MiB"],
+            &["--rate-limit"],
             &["--verbose"],
             &["serve"],
         ] {
             assert!(parse(args).is_err(), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn rate_limit_values() {
+        let ok = [
+            ("1200/300s", Some((1200, Duration::from_secs(300)))),
+            ("20/1s", Some((20, Duration::from_secs(1)))),
+            ("5/200ms", Some((5, Duration::from_millis(200)))),
+            ("2/1m", Some((2, Duration::from_secs(60)))),
+            ("off", None),
+        ];
+        for (v, want) in ok {
+            let got = parse_rate_limit(v).unwrap().map(|l| (l.quota(), l.window()));
+            assert_eq!(got, want, "{v}");
+            let Ok(Command::Serve(o)) = parse(&["--rate-limit", v]) else { panic!("{v}") };
+            assert_eq!(o.rate_limit.map(|l| (l.quota(), l.window())), want, "{v}");
+        }
+        for v in
+            ["", "1200", "1200/", "1200/300", "1200/300h", "x/1s", "-1/1s", "0/1s", "5/0ms", "5/1.5s", "OFF", "5/s"]
+        {
+            let err = parse_rate_limit(v).expect_err(v);
+            assert!(err.starts_with("--rate-limit:") && err.contains("1200/300s"), "{v}: {err}");
         }
     }
 }

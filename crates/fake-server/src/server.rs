@@ -1,24 +1,16 @@
-//! The server: builder, accept loop, the per-request pipeline (journal, faults, auth) and
-//! the handle tests hold.
+//! The server: the builder, the handle tests hold, and the accept loop.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::future::Future;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::{Context, Poll};
-use std::time::Instant;
+use std::sync::Arc;
 
 use axum::Router;
-use axum::body::{Body, Bytes, HttpBody};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, Response, StatusCode, header};
-use axum::response::IntoResponse;
+use axum::body::Body;
 use cfzt_models::{
-    AccountId, ActiveSession, ActiveSessionDetail, CreateUserParams, FailedLogin, Identity, ResponseInfo, SessionNonce,
-    User, UserId,
+    AccountId, ActiveSession, ActiveSessionDetail, CreateUserParams, FailedLogin, Identity, SessionNonce, User, UserId,
 };
-use hyper::body::{Frame, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -26,36 +18,14 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::api::{self, ApiError};
-use crate::codes;
-use crate::faults::{self, ActiveRule, Fault, FaultRule};
-use crate::journal::{AuthScheme, Journal, JournalEntry};
-use crate::operation::{API_PREFIX, Operation};
-use crate::state::{SessionRecord, Store};
-
-/// The largest request body the fake reads; larger bodies are answered with 413.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// Everything the connections share: the state, the fault rules, the journal and the
-/// configuration.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    store: Mutex<Store>,
-    faults: Mutex<Vec<ActiveRule>>,
-    journal: Mutex<Journal>,
-    pub(crate) strict_per_page: bool,
-    token: Option<String>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-impl Shared {
-    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        lock(&self.store)
-    }
-}
+use crate::api;
+use crate::faults::{ActiveRule, FaultRule};
+use crate::journal::{Journal, JournalEntry, JournalLimits, JournalStats};
+use crate::operation::API_PREFIX;
+use crate::pipeline;
+use crate::ratelimit::{Credential, CredentialFingerprint, RateLimit, RateLimitStats};
+use crate::state::Shared;
+use crate::store::{SessionRecord, Store};
 
 /// Configures and starts a [`FakeServer`]. Made by [`FakeServer::builder`].
 ///
@@ -75,6 +45,8 @@ pub struct FakeServerBuilder {
     token: Option<String>,
     strict_per_page: bool,
     bind: SocketAddr,
+    journal: JournalLimits,
+    rate_limit: Option<RateLimit>,
 }
 
 impl Default for FakeServerBuilder {
@@ -84,6 +56,8 @@ impl Default for FakeServerBuilder {
             token: None,
             strict_per_page: false,
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            journal: JournalLimits::default(),
+            rate_limit: None,
         }
     }
 }
@@ -97,8 +71,9 @@ impl FakeServerBuilder {
 
     /// Accepts only `Authorization: Bearer <token>` with exactly this token. Any other
     /// credentials (another token, or the email/key pair) get **403** with code
-    /// [`codes::AUTHENTICATION_ERROR`] ("Authentication error"), as Cloudflare answers a
-    /// token that may not do the call. No credentials at all still get 401.
+    /// [`codes::AUTHENTICATION_ERROR`](crate::codes::AUTHENTICATION_ERROR) ("Authentication
+    /// error"), as Cloudflare answers a token that may not do the call. No credentials at
+    /// all still get 401.
     ///
     /// Without this option any non-empty token or email/key pair is accepted.
     pub fn require_token(mut self, token: impl Into<String>) -> Self {
@@ -107,8 +82,9 @@ impl FakeServerBuilder {
     }
 
     /// When `true`, *list users* refuses a `per_page` outside 1, 5, 10, 20, 25, 50, 100,
-    /// 1000 with 400 and code [`codes::PER_PAGE_NOT_ALLOWED`] (12091), as the live Access
-    /// API was reported to do. Off by default: any `per_page` of 1 or more is served.
+    /// 1000 with 400 and code
+    /// [`codes::PER_PAGE_NOT_ALLOWED`](crate::codes::PER_PAGE_NOT_ALLOWED) (12091), as the
+    /// live Access API was reported to do. Off by default: any `per_page` of 1 or more is served.
     pub fn strict_per_page(mut self, strict: bool) -> Self {
         self.strict_per_page = strict;
         self
@@ -120,6 +96,52 @@ impl FakeServerBuilder {
         self
     }
 
+    /// Enforces `limit` per credential, as the API does: every answer to a request with
+    /// credentials carries `Ratelimit` and `Ratelimit-Policy`, and a credential over the
+    /// quota gets **429** (code [`RATE_LIMITED`](crate::codes::RATE_LIMITED), `Retry-After`) until its block
+    /// ends. See [`RateLimit`] and the crate docs' *Rate limit* section.
+    ///
+    /// Off by default in the library: a server started in a test serves any number of
+    /// requests, as the tests and benchmarks that make thousands of calls expect. Turn it
+    /// on with [`RateLimit::cloudflare`] for the API's limit, or a scaled-down one such as
+    /// `RateLimit::new(5, Duration::from_millis(200))`. (The binary enforces the API's
+    /// limit unless started with `--rate-limit off`.)
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// Enforces no rate limit (the default): no request is refused for its rate and no
+    /// rate-limit headers are sent.
+    pub fn no_rate_limit(mut self) -> Self {
+        self.rate_limit = None;
+        self
+    }
+
+    /// The most requests the journal keeps (default
+    /// [`JournalLimits::DEFAULT_MAX_ENTRIES`], 50,000); older ones are forgotten first.
+    /// `0` turns the journal off.
+    pub fn journal_max_entries(mut self, entries: usize) -> Self {
+        self.journal.max_entries = entries;
+        self
+    }
+
+    /// The most bytes the journal keeps (default [`JournalLimits::DEFAULT_MAX_BYTES`],
+    /// 32 MiB), counted over each entry's method, path, query, headers and stored body;
+    /// older entries are forgotten first.
+    pub fn journal_max_bytes(mut self, bytes: usize) -> Self {
+        self.journal.max_bytes = bytes;
+        self
+    }
+
+    /// The most bytes of one request body the journal stores (default
+    /// [`JournalLimits::DEFAULT_MAX_BODY_BYTES`], 64 KiB); a longer body is cut and its
+    /// entry marked [`truncated`](JournalEntry::truncated).
+    pub fn journal_max_body_bytes(mut self, bytes: usize) -> Self {
+        self.journal.max_body_bytes = bytes;
+        self
+    }
+
     /// Binds the listener and starts serving on the current tokio runtime.
     ///
     /// # Errors
@@ -128,13 +150,9 @@ impl FakeServerBuilder {
     pub async fn start(self) -> io::Result<FakeServer> {
         let listener = TcpListener::bind(self.bind).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared {
-            store: Mutex::new(if self.demo_data { Store::demo() } else { Store::default() }),
-            faults: Mutex::new(Vec::new()),
-            journal: Mutex::new(Journal::default()),
-            strict_per_page: self.strict_per_page,
-            token: self.token,
-        });
+        let store = if self.demo_data { Store::demo() } else { Store::default() };
+        let shared =
+            Arc::new(Shared::new(store, Journal::new(self.journal), self.rate_limit, self.strict_per_page, self.token));
         let router = api::router(Arc::clone(&shared));
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&shared), router));
         Ok(FakeServer { addr, base_url: format!("http://{addr}{API_PREFIX}"), shared, task: Some(task) })
@@ -205,25 +223,62 @@ impl FakeServer {
 
     /// Adds a fault rule after the ones already injected. See [`FaultRule`].
     pub fn inject(&self, rule: FaultRule) {
-        lock(&self.shared.faults).push(ActiveRule::new(rule));
+        self.shared.faults().push(ActiveRule::new(rule));
     }
 
     /// Removes every fault rule.
     pub fn clear_faults(&self) {
-        lock(&self.shared.faults).clear();
+        self.shared.faults().clear();
     }
 
     // ----- journal --------------------------------------------------------------------
 
-    /// Every request received since the start or the last [`FakeServer::clear_journal`],
-    /// in the order received.
+    /// The requests received since the start or the last [`FakeServer::clear_journal`],
+    /// in the order received: all of them, or the newest ones when more arrived than the
+    /// journal's bounds hold (see [`FakeServerBuilder::journal_max_entries`] and
+    /// [`FakeServer::journal_stats`]).
     pub fn journal(&self) -> Vec<JournalEntry> {
-        lock(&self.shared.journal).snapshot()
+        self.shared.journal().snapshot()
     }
 
-    /// Forgets the requests received so far.
+    /// How many entries and bytes the journal holds, and how many entries it forgot to
+    /// stay within its bounds.
+    pub fn journal_stats(&self) -> JournalStats {
+        self.shared.journal().stats()
+    }
+
+    /// Forgets the requests received so far (and resets the eviction count).
     pub fn clear_journal(&self) {
-        lock(&self.shared.journal).clear();
+        self.shared.journal().clear();
+    }
+
+    // ----- rate limit -----------------------------------------------------------------
+
+    /// What the rate limit did, per credential: requests counted and refused, since the
+    /// start. Empty without a [rate limit](FakeServerBuilder::rate_limit). Look up a
+    /// credential with [`FakeServer::token_fingerprint`] or
+    /// [`FakeServer::key_fingerprint`], or use [`FakeServer::rate_limit_stats_of_token`].
+    pub fn rate_limit_stats(&self) -> HashMap<CredentialFingerprint, RateLimitStats> {
+        self.shared.rate_limit_stats()
+    }
+
+    /// The fingerprint under which the rate limit counts requests with
+    /// `Authorization: Bearer <token>`; `None` without a rate limit.
+    pub fn token_fingerprint(&self, token: &str) -> Option<CredentialFingerprint> {
+        self.shared.fingerprint(Credential::Token(token))
+    }
+
+    /// The fingerprint under which the rate limit counts requests with this
+    /// `X-Auth-Email` (compared case-insensitively) and `X-Auth-Key`; `None` without a
+    /// rate limit.
+    pub fn key_fingerprint(&self, email: &str, key: &str) -> Option<CredentialFingerprint> {
+        self.shared.fingerprint(Credential::Key { email, key })
+    }
+
+    /// The rate limit's counts for requests with `Authorization: Bearer <token>` (zero
+    /// for a token never seen, or without a rate limit).
+    pub fn rate_limit_stats_of_token(&self, token: &str) -> RateLimitStats {
+        self.token_fingerprint(token).and_then(|f| self.rate_limit_stats().get(&f).copied()).unwrap_or_default()
     }
 
     // ----- state ----------------------------------------------------------------------
@@ -317,20 +372,6 @@ fn random_nonce() -> SessionNonce {
 // Connections
 // ---------------------------------------------------------------------------------------
 
-/// The error a request handler returns to make hyper close the connection unanswered.
-#[derive(Debug)]
-struct ConnectionDropped;
-
-impl fmt::Display for ConnectionDropped {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("connection dropped by an injected fault")
-    }
-}
-
-impl std::error::Error for ConnectionDropped {}
-
-type RouterService = TowerToHyperService<axum::routing::RouterIntoService<Body>>;
-
 async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, router: Router) {
     // Dropping the set (when this task is aborted) aborts every connection task.
     let mut connections = JoinSet::new();
@@ -343,7 +384,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, router: Router)
                     let shared = Arc::clone(&shared);
                     let service = service.clone();
                     connections.spawn(async move {
-                        let handler = service_fn(move |req| handle(Arc::clone(&shared), service.clone(), req));
+                        let handler = service_fn(move |req| pipeline::handle(Arc::clone(&shared), service.clone(), req));
                         // A dropped connection ends with an error here; nothing to do about it.
                         let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), handler).await;
                     });
@@ -352,227 +393,6 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, router: Router)
                 Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
             },
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
-        }
-    }
-}
-
-/// What to do with a request once its fault (if any) is known.
-enum Outcome {
-    Respond(Response<Body>),
-    Drop,
-}
-
-/// One request: journal it, apply a fault or handle it, and add `cf-ray`.
-async fn handle(
-    shared: Arc<Shared>,
-    router: RouterService,
-    req: Request<Incoming>,
-) -> Result<Response<Body>, ConnectionDropped> {
-    let received_at = Instant::now();
-    let (parts, body) = req.into_parts();
-    let too_large = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
-        .is_some_and(|n| n > MAX_BODY_BYTES);
-    let body = if too_large { None } else { axum::body::to_bytes(Body::new(body), MAX_BODY_BYTES).await.ok() };
-
-    let method = parts.method.as_str().to_string();
-    let path = parts.uri.path().to_string();
-    let operation = Operation::classify(&method, &path);
-    let fault = faults::pick(&mut lock(&shared.faults), &method, operation, &path);
-    let entry = JournalEntry {
-        method,
-        path,
-        query: parts.uri.query().map(str::to_string),
-        operation,
-        status: 0,
-        faulted: fault.is_some(),
-        body: body.as_deref().map(String::from_utf8_lossy).unwrap_or_default().into_owned(),
-        auth: auth_scheme(&parts.headers),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                // Credentials are recorded as present, never by value: the journal is
-                // printed in test failures and must not leak a real token.
-                let value = if matches!(n.as_str(), "authorization" | "x-auth-key") {
-                    REDACTED.to_string()
-                } else {
-                    String::from_utf8_lossy(v.as_bytes()).into_owned()
-                };
-                (n.as_str().to_string(), value)
-            })
-            .collect(),
-        received_at,
-    };
-    let seq = lock(&shared.journal).push(entry);
-
-    let outcome = match fault {
-        None => Outcome::Respond(handle_normally(&shared, router, parts, body).await),
-        Some(Fault::Delay(delay)) => {
-            tokio::time::sleep(delay).await;
-            Outcome::Respond(handle_normally(&shared, router, parts, body).await)
-        }
-        Some(Fault::DropAfterHandling) => {
-            let _ = handle_normally(&shared, router, parts, body).await;
-            Outcome::Drop
-        }
-        Some(Fault::DropConnection) => Outcome::Drop,
-        Some(Fault::ResetMidBody) => Outcome::Respond(truncated_response()),
-        Some(Fault::Status { status, body, content_type, headers }) => {
-            Outcome::Respond(fault_response(status, body, &content_type, &headers))
-        }
-    };
-    match outcome {
-        Outcome::Respond(mut response) => {
-            response.headers_mut().entry("cf-ray").or_insert_with(new_ray);
-            lock(&shared.journal).answer(seq, response.status().as_u16());
-            Ok(response)
-        }
-        Outcome::Drop => Err(ConnectionDropped),
-    }
-}
-
-/// Authentication, then the router.
-async fn handle_normally(
-    shared: &Shared,
-    router: RouterService,
-    parts: axum::http::request::Parts,
-    body: Option<Bytes>,
-) -> Response<Body> {
-    let Some(body) = body else {
-        let message = format!("request body is larger than {MAX_BODY_BYTES} bytes");
-        return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, codes::BODY_TOO_LARGE, message).into_response();
-    };
-    if let Err(e) = check_auth(shared, &parts.headers) {
-        return e.into_response();
-    }
-    let request = Request::from_parts(parts, Body::from(body));
-    match hyper::service::Service::call(&router, request).await {
-        Ok(response) => response,
-        Err(never) => match never {},
-    }
-}
-
-fn new_ray() -> HeaderValue {
-    HeaderValue::from_str(&format!("{:016x}-FAKE", fastrand::u64(..))).expect("hex is a valid header value")
-}
-
-// ---------------------------------------------------------------------------------------
-// Authentication
-// ---------------------------------------------------------------------------------------
-
-/// The token of an `Authorization: Bearer <token>` header: `Ok(None)` without the header,
-/// `Err(())` when the header is there but malformed.
-/// What the journal records instead of a credential's value.
-const REDACTED: &str = "[REDACTED]";
-
-fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, ()> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
-    let value = value.to_str().map_err(|_| ())?;
-    let (scheme, token) = value.split_once(' ').ok_or(())?;
-    let token = token.trim();
-    if scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && !token.contains(char::is_whitespace) {
-        Ok(Some(token))
-    } else {
-        Err(())
-    }
-}
-
-fn has_key_pair(headers: &HeaderMap) -> bool {
-    let present = |name: &str| headers.get(name).is_some_and(|v| !v.as_bytes().trim_ascii().is_empty());
-    present("x-auth-email") && present("x-auth-key")
-}
-
-fn auth_scheme(headers: &HeaderMap) -> AuthScheme {
-    match (bearer_token(headers), has_key_pair(headers)) {
-        (Err(()), _) => AuthScheme::Malformed,
-        (Ok(Some(_)), true) => AuthScheme::Both,
-        (Ok(Some(_)), false) => AuthScheme::Token,
-        (Ok(None), true) => AuthScheme::ApiKey,
-        (Ok(None), false) => AuthScheme::None,
-    }
-}
-
-fn check_auth(shared: &Shared, headers: &HeaderMap) -> Result<(), ApiError> {
-    let auth_error = |status| ApiError::new(status, codes::AUTHENTICATION_ERROR, "Authentication error");
-    match auth_scheme(headers) {
-        AuthScheme::Malformed => {
-            let mut info = ResponseInfo::new(codes::INVALID_REQUEST_HEADERS, "Invalid request headers");
-            info.extra.insert(
-                "error_chain".into(),
-                serde_json::json!([{"code": codes::INVALID_AUTHORIZATION_FORMAT,
-                                    "message": "Invalid format for Authorization header"}]),
-            );
-            Err(ApiError::with_info(StatusCode::BAD_REQUEST, info))
-        }
-        AuthScheme::None => Err(auth_error(StatusCode::UNAUTHORIZED)),
-        _ => match &shared.token {
-            Some(required) if bearer_token(headers) != Ok(Some(required.as_str())) => {
-                Err(auth_error(StatusCode::FORBIDDEN))
-            }
-            _ => Ok(()),
-        },
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Fault responses
-// ---------------------------------------------------------------------------------------
-
-fn fault_response(status: u16, body: String, content_type: &str, headers: &[(String, String)]) -> Response<Body> {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = (status, body).into_response();
-    let map = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(content_type) {
-        map.insert(header::CONTENT_TYPE, v);
-    }
-    for (name, value) in headers {
-        if let (Ok(n), Ok(v)) = (HeaderName::try_from(name.as_str()), HeaderValue::from_str(value)) {
-            map.append(n, v);
-        }
-    }
-    response
-}
-
-/// A 200 that announces a whole JSON body but sends half of it, then fails the stream so
-/// hyper closes the connection.
-fn truncated_response() -> Response<Body> {
-    let full = Bytes::from_static(
-        br#"{"success":true,"errors":[],"messages":[],"result":{"note":"this body was cut short by a reset_mid_body fault"}}"#,
-    );
-    let half = full.slice(..full.len() / 2);
-    let body =
-        TruncatedBody { first: Some(half), pause: Box::pin(tokio::time::sleep(std::time::Duration::from_millis(50))) };
-    let mut response = Response::new(Body::new(body));
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
-    response
-}
-
-/// Yields one chunk, waits a moment (so the chunk reaches the client), then fails.
-struct TruncatedBody {
-    first: Option<Bytes>,
-    pause: Pin<Box<tokio::time::Sleep>>,
-}
-
-impl HttpBody for TruncatedBody {
-    type Data = Bytes;
-    type Error = io::Error;
-
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
-        let this = self.get_mut();
-        if let Some(chunk) = this.first.take() {
-            return Poll::Ready(Some(Ok(Frame::data(chunk))));
-        }
-        match this.pause.as_mut().poll(cx) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(()) => Poll::Ready(Some(Err(io::Error::new(
-                io::ErrorKind::ConnectionReset,
-                "response cut short by a reset_mid_body fault",
-            )))),
         }
     }
 }

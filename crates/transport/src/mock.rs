@@ -5,15 +5,24 @@ use crate::{HttpTransport, Request, Response, TransportError, async_trait};
 
 mockall::mock! {
     /// A [mockall](https://docs.rs/mockall) mock of [`HttpTransport`]: set expectations on
-    /// `send` to assert the exact request a client builds and to script its response.
+    /// `send` to script responses and count calls.
+    ///
+    /// mockall is re-exported as [`cfzt_transport::mockall`](crate::mockall), so
+    /// `predicate`s and `Sequence`s need no mockall dependency of your own. When a test is
+    /// about the request a client builds, prefer the doubles of `test_util` (feature
+    /// `test-util`): mockall reports an unmatched call as "No matching expectation found"
+    /// without saying which part of the request differed, while
+    /// `ReplayTransport::assert_requests_match` names the request and the part.
     ///
     /// ```
+    /// use cfzt_transport::mockall::predicate;
     /// use cfzt_transport::{HttpTransport, MockHttpTransport};
     ///
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
     /// let mut mock = MockHttpTransport::new();
     /// mock.expect_send()
-    ///     .withf(|req| req.uri() == "http://127.0.0.1/ping")
+    ///     .with(predicate::function(|req: &cfzt_transport::Request| req.uri() == "http://127.0.0.1/ping"))
+    ///     .times(1)
     ///     .returning(|_| Ok(http::Response::new(bytes::Bytes::from_static(b"pong"))));
     /// let req = http::Request::get("http://127.0.0.1/ping").body(bytes::Bytes::new()).unwrap();
     /// assert_eq!(mock.send(req).await.unwrap().body(), "pong");

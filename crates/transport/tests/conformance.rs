@@ -215,15 +215,3 @@ async fn connection_refused_is_a_connect_error_never_sent() {
         assert!(!err.may_have_reached_server(), "{name}");
     }
 }
-
-#[tokio::test]
-async fn blanket_impls_forward() {
-    let server = serve().await;
-    let t = Arc::new(ReqwestTransport::new().unwrap());
-    let as_ref: &dyn HttpTransport = &t;
-    let boxed: Box<dyn HttpTransport> = Box::new(t.clone());
-    for transport in [as_ref, &*boxed, &&*t] {
-        let res = transport.send(get(format!("{}/status/204", server.base))).await.unwrap();
-        assert_eq!(res.status(), 204);
-    }
-}
