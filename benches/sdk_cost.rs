@@ -11,7 +11,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use bytes::Bytes;
-use cfzt::models::Envelope;
+use cfzt::models::{Envelope, examples};
 use cfzt::transport::{HttpTransport, Request, Response, RetryPolicy, TransportError, async_trait};
 use cfzt::{AccountId, Client, UpdateUserParams, User, UserId};
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime};
@@ -69,11 +69,8 @@ fn list_page(n: usize) -> Vec<u8> {
             )
         })
         .collect();
-    format!(
-        r#"{{"success":true,"errors":[],"messages":[],"result":[{}],"result_info":{{"page":1,"per_page":{n},"count":{n},"total_count":{n},"total_pages":1}}}}"#,
-        users.join(",")
-    )
-    .into_bytes()
+    let users: Vec<&str> = users.iter().map(String::as_str).collect();
+    examples::list_envelope(&users, n as u64).into_bytes()
 }
 
 fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
@@ -105,20 +102,28 @@ fn decode(c: &mut Criterion) {
 }
 
 /// A list answer with no users: what is left of a list call is building and sending.
-const EMPTY_PAGE: &str = r#"{"success":true,"errors":[],"messages":[],"result":[],"result_info":{"page":1,"per_page":1000,"count":0,"total_count":0,"total_pages":0}}"#;
+fn empty_page() -> String {
+    examples::list_envelope(&[], 1000)
+}
+
 /// An update answer with an empty user: what is left of an update is building and sending.
-const EMPTY_USER: &str = r#"{"success":true,"errors":[],"messages":[],"result":{}}"#;
+fn empty_user() -> String {
+    examples::envelope("{}")
+}
+
 /// A realistic answer to *update a user* (the one the round-trip bench's server sends).
-const UPDATED_USER: &str = r#"{"success":true,"errors":[],"messages":[],"result":{"id":"f174e90a-fafe-4643-bbbc-4a0ed4fc8415","access_seat":false,"active_device_count":2,"created_at":"2014-01-01T05:20:00.12345Z","email":"jdoe@example.com","gateway_seat":false,"last_successful_login":"2020-07-01T05:20:00Z","name":"Jane Q. Doe","seat_uid":"seat_uid","uid":"uid","updated_at":"2014-01-01T05:20:00.12345Z"}}"#;
+fn updated_user() -> String {
+    examples::envelope(examples::UPDATED_USER)
+}
 
 fn build(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let account: AccountId = ACCOUNT.parse().expect("account");
     let user: UserId = USER.parse().expect("user");
-    let list = client(Canned::new(EMPTY_PAGE));
-    let update_tiny = client(Canned::new(EMPTY_USER));
-    let update_full = client(Canned::new(UPDATED_USER));
-    let answer = Canned::new(UPDATED_USER).0;
+    let list = client(Canned::new(empty_page()));
+    let update_tiny = client(Canned::new(empty_user()));
+    let update_full = client(Canned::new(updated_user()));
+    let answer = Canned::new(updated_user()).0;
     let authorization = HeaderValue::from_str(&format!("Bearer {TOKEN}")).expect("header");
 
     // The least a hand-written client does per call: the URI from the ids, the headers, the

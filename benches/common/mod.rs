@@ -12,9 +12,11 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::hint::black_box;
 use std::net::SocketAddr;
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use cfzt::models::examples;
 use cfzt::transport::{HttpTransport, HyperTransport, ReqwestTransport};
 use cfzt::{AccountId, Client, UpdateUserParams, UserId};
 use futures_util::{StreamExt, future, stream};
@@ -35,8 +37,8 @@ const USER_AGENT_VALUE: &str = concat!("cfzt-access-users/", env!("CARGO_PKG_VER
 /// Requests in flight in the concurrent variants.
 pub(crate) const IN_FLIGHT: usize = 32;
 
-/// A realistic answer to *update a user*, as Cloudflare sends it.
-const RESPONSE: &str = r#"{"success":true,"errors":[],"messages":[],"result":{"id":"f174e90a-fafe-4643-bbbc-4a0ed4fc8415","access_seat":false,"active_device_count":2,"created_at":"2014-01-01T05:20:00.12345Z","email":"jdoe@example.com","gateway_seat":false,"last_successful_login":"2020-07-01T05:20:00Z","name":"Jane Q. Doe","seat_uid":"seat_uid","uid":"uid","updated_at":"2014-01-01T05:20:00.12345Z"}}"#;
+/// A realistic answer to *update a user*: the API guide's example, from `cfzt_models::examples`.
+static RESPONSE: LazyLock<Bytes> = LazyLock::new(|| Bytes::from(examples::envelope(examples::UPDATED_USER)));
 
 /// Starts the fixed-answer server on its own thread and runtime; it lives as long as the
 /// bench process.
@@ -68,7 +70,7 @@ fn start_server() -> SocketAddr {
 async fn answer(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
     // Read the request body, as any server does, so that the connection stays reusable.
     let _ = request.into_body().collect().await;
-    let mut response = Response::new(Full::new(Bytes::from_static(RESPONSE.as_bytes())));
+    let mut response = Response::new(Full::new(RESPONSE.clone()));
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert("cf-ray", HeaderValue::from_static("8a1b2c3d4e5f6789-SJC"));
@@ -225,10 +227,10 @@ impl Clients {
             sdk_reqwest: Sdk::new(addr, ReqwestTransport::new().expect("reqwest transport")),
         };
         rt.block_on(async {
-            assert_eq!(clients.bare_hyper.update(ACCOUNT, USER, EMAIL, NAME).await, RESPONSE.as_bytes());
+            assert_eq!(clients.bare_hyper.update(ACCOUNT, USER, EMAIL, NAME).await, &RESPONSE[..]);
             let decoded = clients.bare_hyper.update_decoded(ACCOUNT, USER, EMAIL, NAME).await;
             assert_eq!(decoded.name.as_deref(), Some(NAME));
-            assert_eq!(clients.bare_reqwest.update(ACCOUNT, USER, EMAIL, NAME).await, RESPONSE.as_bytes());
+            assert_eq!(clients.bare_reqwest.update(ACCOUNT, USER, EMAIL, NAME).await, &RESPONSE[..]);
             assert_eq!(clients.sdk_hyper.update().await.name.as_deref(), Some(NAME));
             assert_eq!(clients.sdk_reqwest.update().await.name.as_deref(), Some(NAME));
         });

@@ -11,7 +11,7 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use bytes::Bytes;
-use cfzt_access_users::cfzt_transport::{RetryPolicy, async_trait};
+use cfzt_transport::{RetryPolicy, async_trait};
 use cfzt_access_users::{AccountId, Client, HttpTransport, TransportError, UserId};
 use libfuzzer_sys::fuzz_target;
 

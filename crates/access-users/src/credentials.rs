@@ -42,27 +42,63 @@ impl Credentials {
     }
 
     /// The headers that carry these credentials, secrets marked sensitive.
+    ///
+    /// A token or key must be visible ASCII (no space, control or non-ASCII character) and
+    /// the email an address by [`cfzt_models::validate_email`]; the error names the field
+    /// and where the bad character is, never the value.
     pub(crate) fn headers(&self) -> Result<Vec<(HeaderName, HeaderValue)>, ConfigError> {
         match self {
             Self::ApiToken(token) => {
                 let token = token.expose_secret();
-                if token.trim().is_empty() {
-                    return Err(ConfigError::new("the API token is empty"));
-                }
+                check_secret(token, "the API token (`api_token`, CLOUDFLARE_API_TOKEN)")?;
                 Ok(vec![(AUTHORIZATION, sensitive(&format!("Bearer {token}"), "the API token")?)])
             }
             Self::GlobalApiKey { email, key } => {
                 if email.trim().is_empty() {
                     return Err(ConfigError::new("the email for the global API key is empty"));
                 }
-                if key.expose_secret().trim().is_empty() {
-                    return Err(ConfigError::new("the global API key is empty"));
-                }
+                cfzt_models::validate_email(email).map_err(|e| {
+                    ConfigError::new(format!("the email for the global API key (CLOUDFLARE_EMAIL): {e}"))
+                })?;
+                check_secret(key.expose_secret(), "the global API key (`key`, CLOUDFLARE_API_KEY)")?;
                 Ok(vec![
                     (HeaderName::from_static("x-auth-email"), sensitive(email, "the email")?),
                     (HeaderName::from_static("x-auth-key"), sensitive(key.expose_secret(), "the global API key")?),
                 ])
             }
+        }
+    }
+
+    /// The secret values, for masking what a server sends back.
+    pub(crate) fn secrets(&self) -> Vec<&str> {
+        match self {
+            Self::ApiToken(token) => vec![token.expose_secret()],
+            Self::GlobalApiKey { key, .. } => vec![key.expose_secret()],
+        }
+    }
+}
+
+/// Refuses a secret that is empty or holds anything but visible ASCII (`!` to `~`): such a
+/// value is a paste gone wrong (a newline, a quote's neighbour, a space), and a header could
+/// not carry it as it is. The message says where, never what.
+fn check_secret(secret: &str, what: &str) -> Result<(), ConfigError> {
+    if secret.trim().is_empty() {
+        return Err(ConfigError::new(format!("{what} is empty")));
+    }
+    match secret.chars().position(|c| !c.is_ascii_graphic()) {
+        None => Ok(()),
+        Some(at) => {
+            let kind = match secret.chars().nth(at) {
+                Some(c) if c.is_control() => "a control character",
+                Some(c) if c.is_whitespace() => "whitespace",
+                _ => "a non-ASCII character",
+            };
+            Err(ConfigError::new(format!(
+                "{what} holds {kind} at character {} of {}; a credential is visible ASCII only \
+                 (check for a pasted newline, space or quote)",
+                at + 1,
+                secret.chars().count()
+            )))
         }
     }
 }

@@ -3,19 +3,25 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod api_request;
 mod client;
 mod credentials;
+mod decode;
 mod error;
 mod list;
-mod request;
+mod path;
+mod response;
 mod users;
+mod walk;
 
+pub use api_request::ApiRequest;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use credentials::Credentials;
-pub use error::{ApiError, ConfigError, DecodeError, Error, PaginationError, TransportFailure};
+pub use error::{ApiError, ConfigError, DecodeError, Error, PaginationError, PaginationReason, TransportFailure};
 pub use list::{DEFAULT_PER_PAGE, ListUsers};
-pub use request::{ApiRequest, ApiResponse};
+pub use response::ApiResponse;
 pub use users::{ActiveSessions, Users};
+pub use walk::MAX_WALK_PAGES;
 
 pub use cfzt_models::{
     AccountId, ActiveSession, ActiveSessionDetail, CreateUserParams, DeleteUserResult, FailedLogin, Identity,
@@ -24,6 +30,3 @@ pub use cfzt_models::{
 #[cfg(feature = "mock")]
 pub use cfzt_transport::MockHttpTransport;
 pub use cfzt_transport::{HttpTransport, TransportError};
-
-pub use cfzt_models;
-pub use cfzt_transport;

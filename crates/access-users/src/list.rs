@@ -3,14 +3,17 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use cfzt_models::{ListUsersQuery, User};
+use cfzt_models::operations::LIST_USERS;
+use cfzt_models::{AccountId, ListUsersQuery, User};
 use cfzt_transport::RequestOptions;
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt, stream};
 
-use crate::error::{Error, PaginationError};
-use crate::request::ApiResponse;
-use crate::users::{LIST_USERS, Users};
+use crate::api_request::{ApiRequest, call_options};
+use crate::client::Client;
+use crate::error::Error;
+use crate::response::ApiResponse;
+use crate::walk::{Next, Walk, WalkLimits};
 
 /// The page size sent when none is set.
 ///
@@ -26,23 +29,44 @@ pub const DEFAULT_PER_PAGE: u64 = 50;
 /// `result_info`, or walk every page lazily with [`items`](ListUsers::items) or
 /// [`pages`](ListUsers::pages).
 ///
+/// # Walking every page
+///
 /// The stream asks for the next page only when there may be one: it stops on an empty
 /// page, or when `result_info` says the last page was reached, so a full walk makes no
-/// extra request. A server that answers a page with the items of the page before ends the
-/// stream with [`Error::Pagination`] instead of looping.
+/// extra request. Whatever the server answers, a walk ends:
+///
+/// - **Repeated pages.** Each page's fingerprint (a 64-bit hash of its user ids) is
+///   remembered; a page equal to *any* earlier page of the walk (a server that ignores
+///   `page`, alternates two pages or cycles through several) ends the stream with
+///   [`Error::Pagination`] and [`PaginationReason::RepeatedPage`](crate::PaginationReason::RepeatedPage),
+///   before that page's users are yielded.
+/// - **Caps you set.** [`max_items`](ListUsers::max_items) and
+///   [`max_pages`](ListUsers::max_pages) end the stream quietly, like `take`: no error,
+///   and no request for a page past the cap.
+/// - **A deadline you set.** [`walk_deadline`](ListUsers::walk_deadline) bounds the whole
+///   walk, apart from the [`deadline`](ListUsers::deadline) of each page request; when it
+///   passes the stream ends with [`PaginationReason::Deadline`](crate::PaginationReason::Deadline).
+/// - **A ceiling.** A walk fetches at most [`MAX_WALK_PAGES`](crate::MAX_WALK_PAGES) pages,
+///   which bounds the repeat guard's memory (256 KiB); reaching it ends the stream with
+///   [`PaginationReason::PageCeiling`](crate::PaginationReason::PageCeiling).
+///
+/// A server that keeps sending fresh pages, or claims a huge `total_pages`, is bounded by
+/// the caps, the deadline and the ceiling, not by what it claims.
 #[must_use = "a request does nothing until it is awaited or streamed"]
 #[derive(Debug, Clone)]
 pub struct ListUsers {
-    users: Users,
+    client: Client,
+    account: AccountId,
     query: ListUsersQuery,
     options: RequestOptions,
+    limits: WalkLimits,
 }
 
 impl ListUsers {
-    pub(crate) fn new(users: Users) -> Self {
+    pub(crate) fn new(client: Client, account: AccountId) -> Self {
         let mut query = ListUsersQuery::default();
         query.per_page = Some(DEFAULT_PER_PAGE);
-        Self { users, query, options: RequestOptions::default() }
+        Self { client, account, query, options: RequestOptions::default(), limits: WalkLimits::default() }
     }
 
     /// Only users with exactly this email.
@@ -75,21 +99,33 @@ impl ListUsers {
         self
     }
 
-    /// Retries after the first attempt, for every page request.
-    pub fn max_retries(mut self, n: u32) -> Self {
-        self.options = self.options.max_retries(n);
+    fn with_options(mut self, f: impl FnOnce(RequestOptions) -> RequestOptions) -> Self {
+        self.options = f(self.options);
         self
     }
 
-    /// The timeout of each attempt, for every page request.
-    pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.attempt_timeout(timeout);
+    call_options!("every page request");
+
+    /// A walk ([`items`](ListUsers::items), [`pages`](ListUsers::pages)) yields at most `n`
+    /// users, then ends quietly; the page that reaches `n` is cut to fit. `0` sends nothing.
+    pub fn max_items(mut self, n: u64) -> Self {
+        self.limits.max_items = Some(n);
         self
     }
 
-    /// The deadline of each page request, across its attempts.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options = self.options.deadline(deadline);
+    /// A walk fetches at most `n` pages, then ends quietly. `0` sends nothing.
+    pub fn max_pages(mut self, n: u64) -> Self {
+        self.limits.max_pages = Some(n);
+        self
+    }
+
+    /// The time a whole walk may take, counted from the first poll of its stream. When it
+    /// passes the stream ends with [`Error::Pagination`] and
+    /// [`PaginationReason::Deadline`](crate::PaginationReason::Deadline); a page request in
+    /// flight is cut short by it. A deadline too large to represent (`Duration::MAX`) means
+    /// none.
+    pub fn walk_deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.limits.deadline = Some(deadline);
         self
     }
 
@@ -105,10 +141,16 @@ impl ListUsers {
     /// [`Error::Validation`] for a zero `page` or `per_page` (nothing is sent), else as any
     /// request.
     pub async fn send_with_response(self) -> Result<ApiResponse<Vec<User>>, Error> {
-        self.query.validate()?;
-        let mut call = self.users.call(LIST_USERS, []).query(self.query.pairs());
-        call.options = self.options;
-        self.users.client().execute(call).await
+        self.request().send_with_response().await
+    }
+
+    /// The request for the page [`page`](ListUsers::page) names, checked as it is built.
+    fn request(&self) -> ApiRequest<Vec<User>> {
+        let options = self.options;
+        ApiRequest::new(&self.client, &LIST_USERS, &[("account_id", self.account.as_str())])
+            .checked(self.query.validate())
+            .query(self.query.pairs())
+            .with_options(|_| options)
     }
 
     /// Fetches one page of users.
@@ -126,27 +168,37 @@ impl ListUsers {
         struct State {
             list: ListUsers,
             next: u64,
-            previous: Option<PageMark>,
+            walk: Walk,
             done: bool,
         }
         let next = self.query.page.unwrap_or(1);
-        let state = State { list: self, next, previous: None, done: false };
+        let walk = Walk::new(self.limits);
+        let state = State { list: self, next, walk, done: false };
         stream::try_unfold(state, |mut state| async move {
             if state.done {
                 return Ok(None);
             }
             let page = state.next;
-            let response = state.list.clone().page(page).send_with_response().await?;
+            let mut list = state.list.clone().page(page);
+            match state.walk.before_page(page).map_err(Error::Pagination)? {
+                Next::End => return Ok(None),
+                Next::Fetch(None) => {}
+                // The page request may take no longer than the walk has left.
+                Next::Fetch(Some(left)) => {
+                    let policy = list.client.inner.transport.policy().deadline;
+                    let deadline = list.options.deadline.or(policy).map_or(left, |d| d.min(left));
+                    list.options = list.options.deadline(deadline);
+                }
+            }
+            let mut response = list.send_with_response().await.map_err(|e| state.walk.failed(page, e))?;
             if response.result.is_empty() {
                 return Ok(None);
             }
-            let mark = PageMark::of(&response.result);
-            if state.previous.as_ref() == Some(&mark) {
-                return Err(Error::Pagination(PaginationError { page }));
-            }
-            state.done = response.result_info.and_then(|info| info.total_pages).is_some_and(|total| page >= total);
+            let capped = state.walk.after_page(page, &mut response.result).map_err(Error::Pagination)?;
+            let last =
+                response.result_info.as_ref().and_then(|info| info.total_pages).is_some_and(|total| page >= total);
+            state.done = capped || last;
             state.next = page.saturating_add(1);
-            state.previous = Some(mark);
             Ok(Some((response, state)))
         })
         .boxed()
@@ -166,21 +218,6 @@ impl ListUsers {
     /// ```
     pub fn items(self) -> BoxStream<'static, Result<User, Error>> {
         self.pages().map_ok(|page| stream::iter(page.result.into_iter().map(Ok))).try_flatten().boxed()
-    }
-}
-
-/// What identifies a page for the repeat guard: its length and its first and last users.
-/// Cheaper than keeping the whole page, and a server that ignores `page` repeats all three.
-#[derive(PartialEq)]
-struct PageMark {
-    len: usize,
-    first: Option<User>,
-    last: Option<User>,
-}
-
-impl PageMark {
-    fn of(page: &[User]) -> Self {
-        Self { len: page.len(), first: page.first().cloned(), last: page.last().cloned() }
     }
 }
 

@@ -4,36 +4,22 @@ use cfzt_models::{
     AccountId, ActiveSession, ActiveSessionDetail, CreateUserParams, DeleteUserResult, FailedLogin, Identity,
     SessionNonce, UpdateUserParams, User, UserId,
 };
-use http::Method;
 
-use crate::request::{ApiRequest, Call, Endpoint};
-use crate::{Client, ListUsers};
+use cfzt_models::operations::{
+    CREATE_USER, DELETE_USER, GET_ACTIVE_SESSION, GET_LAST_SEEN_IDENTITY, GET_USER, LIST_ACTIVE_SESSIONS,
+    LIST_FAILED_LOGINS, Operation, UPDATE_USER,
+};
 
-macro_rules! endpoint {
-    ($name:literal, $method:ident, $template:literal, null_is_default: $null:literal) => {
-        &Endpoint { name: $name, method: Method::$method, template: $template, null_result_is_default: $null }
-    };
+use crate::api_request::ApiRequest;
+use crate::client::Client;
+use crate::list::ListUsers;
+
+impl Client {
+    /// The users of `account`: the entry point of every operation.
+    pub fn users(&self, account: &AccountId) -> Users {
+        Users::new(self.clone(), account.clone())
+    }
 }
-
-const USERS: &str = "/accounts/{account_id}/access/users";
-pub(crate) const CREATE_USER: &Endpoint =
-    endpoint!("create_user", POST, "/accounts/{account_id}/access/users", null_is_default: false);
-pub(crate) const LIST_USERS: &Endpoint =
-    endpoint!("list_users", GET, "/accounts/{account_id}/access/users", null_is_default: true);
-const GET_USER: &Endpoint =
-    endpoint!("get_user", GET, "/accounts/{account_id}/access/users/{user_id}", null_is_default: false);
-const UPDATE_USER: &Endpoint =
-    endpoint!("update_user", PUT, "/accounts/{account_id}/access/users/{user_id}", null_is_default: false);
-const DELETE_USER: &Endpoint =
-    endpoint!("delete_user", DELETE, "/accounts/{account_id}/access/users/{user_id}", null_is_default: true);
-const LIST_ACTIVE_SESSIONS: &Endpoint = endpoint!("list_active_sessions", GET,
-    "/accounts/{account_id}/access/users/{user_id}/active_sessions", null_is_default: true);
-const GET_ACTIVE_SESSION: &Endpoint = endpoint!("get_active_session", GET,
-    "/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}", null_is_default: false);
-const LAST_SEEN_IDENTITY: &Endpoint = endpoint!("get_last_seen_identity", GET,
-    "/accounts/{account_id}/access/users/{user_id}/last_seen_identity", null_is_default: false);
-const FAILED_LOGINS: &Endpoint = endpoint!("list_failed_logins", GET,
-    "/accounts/{account_id}/access/users/{user_id}/failed_logins", null_is_default: true);
 
 /// The Access users of one account: `client.users(&account)`.
 ///
@@ -51,25 +37,16 @@ impl Users {
         Self { client, account }
     }
 
-    /// A call at `/accounts/{account}/access/users` followed by `tail`.
-    pub(crate) fn call<'a>(&'a self, endpoint: &'static Endpoint, tail: impl IntoIterator<Item = &'a str>) -> Call {
-        debug_assert!(endpoint.template.starts_with(USERS));
-        Call::new(
-            endpoint,
-            self.client.base_url(),
-            ["accounts", self.account.as_str(), "access", "users"].into_iter().chain(tail),
-        )
-    }
-
-    fn request<T>(&self, call: Result<Call, crate::Error>) -> ApiRequest<T>
+    /// A request for `operation` on this account and, when given, this user.
+    fn request<T>(&self, operation: &'static Operation, user: Option<&UserId>) -> ApiRequest<T>
     where
         T: serde::de::DeserializeOwned + Default + Send + 'static,
     {
-        ApiRequest::new(self.client.clone(), call)
-    }
-
-    pub(crate) fn client(&self) -> &Client {
-        &self.client
+        let account = ("account_id", self.account.as_str());
+        match user {
+            Some(user) => ApiRequest::new(&self.client, operation, &[account, ("user_id", user.as_str())]),
+            None => ApiRequest::new(&self.client, operation, &[account]),
+        }
     }
 
     /// Creates a user: `POST /accounts/{account_id}/access/users`.
@@ -85,8 +62,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn create(&self, params: CreateUserParams) -> ApiRequest<User> {
-        let call = params.validate().map_err(Into::into).and_then(|()| self.call(CREATE_USER, []).json(&params));
-        self.request(call)
+        self.request(&CREATE_USER, None).checked(params.validate()).json(&params)
     }
 
     /// Gets one user: `GET /accounts/{account_id}/access/users/{user_id}`.
@@ -101,7 +77,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn get(&self, user: &UserId) -> ApiRequest<User> {
-        self.request(Ok(self.call(GET_USER, [user.as_str()])))
+        self.request(&GET_USER, Some(user))
     }
 
     /// Lists users: `GET /accounts/{account_id}/access/users`, with filters and pages.
@@ -117,7 +93,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> ListUsers {
-        ListUsers::new(self.clone())
+        ListUsers::new(self.client.clone(), self.account.clone())
     }
 
     /// Updates a user's name: `PUT /accounts/{account_id}/access/users/{user_id}`.
@@ -133,9 +109,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn update(&self, user: &UserId, params: UpdateUserParams) -> ApiRequest<User> {
-        let call =
-            params.validate().map_err(Into::into).and_then(|()| self.call(UPDATE_USER, [user.as_str()]).json(&params));
-        self.request(call)
+        self.request(&UPDATE_USER, Some(user)).checked(params.validate()).json(&params)
     }
 
     /// Deletes a user: `DELETE /accounts/{account_id}/access/users/{user_id}`.
@@ -149,7 +123,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn delete(&self, user: &UserId) -> ApiRequest<DeleteUserResult> {
-        self.request(Ok(self.call(DELETE_USER, [user.as_str()])))
+        self.request(&DELETE_USER, Some(user))
     }
 
     /// The active sessions of one user.
@@ -174,7 +148,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn last_seen_identity(&self, user: &UserId) -> ApiRequest<Identity> {
-        self.request(Ok(self.call(LAST_SEEN_IDENTITY, [user.as_str(), "last_seen_identity"])))
+        self.request(&GET_LAST_SEEN_IDENTITY, Some(user))
     }
 
     /// A user's failed logins, one page:
@@ -188,7 +162,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn failed_logins(&self, user: &UserId) -> ApiRequest<Vec<FailedLogin>> {
-        self.request(Ok(self.call(FAILED_LOGINS, [user.as_str(), "failed_logins"])))
+        self.request(&LIST_FAILED_LOGINS, Some(user))
     }
 }
 
@@ -211,8 +185,7 @@ impl ActiveSessions {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> ApiRequest<Vec<ActiveSession>> {
-        let call = self.users.call(LIST_ACTIVE_SESSIONS, [self.user.as_str(), "active_sessions"]);
-        self.users.request(Ok(call))
+        self.users.request(&LIST_ACTIVE_SESSIONS, Some(&self.user))
     }
 
     /// Gets one active session by its nonce (`metadata.nonce` of a listed session):
@@ -227,7 +200,8 @@ impl ActiveSessions {
     /// # Ok(()) }
     /// ```
     pub fn get(&self, nonce: &SessionNonce) -> ApiRequest<ActiveSessionDetail> {
-        let call = self.users.call(GET_ACTIVE_SESSION, [self.user.as_str(), "active_sessions", nonce.as_str()]);
-        self.users.request(Ok(call))
+        let account = ("account_id", self.users.account.as_str());
+        let params = [account, ("user_id", self.user.as_str()), ("nonce", nonce.as_str())];
+        ApiRequest::new(&self.users.client, &GET_ACTIVE_SESSION, &params)
     }
 }

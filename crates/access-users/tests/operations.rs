@@ -5,10 +5,10 @@ use std::future::Future;
 use std::pin::Pin;
 
 use bytes::Bytes;
-use cfzt_access_users::cfzt_models::examples;
 use cfzt_access_users::{
     AccountId, ApiRequest, Client, CreateUserParams, Credentials, Error, SessionNonce, UpdateUserParams, UserId, Users,
 };
+use cfzt_models::examples;
 use cfzt_transport::test_util::{CaptureReceiver, capture_request, infallible_transport, json_response};
 use cfzt_transport::{RequestOptions, RetryPolicy};
 use serde::Serialize;

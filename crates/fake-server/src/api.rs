@@ -147,20 +147,18 @@ fn required_string(body: &serde_json::Map<String, serde_json::Value>, field: &st
     }
 }
 
-/// Whether `email` looks like an address: `local@domain`, no whitespace.
+/// Whether `email` is one the SDK would send: the models' rule ([`cfzt_models::validate_email`]).
 pub(crate) fn is_valid_email(email: &str) -> bool {
-    if email.chars().any(char::is_whitespace) || email.len() > 320 {
-        return false;
-    }
-    matches!(email.split_once('@'), Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !domain.contains('@'))
+    cfzt_models::validate_email(email).is_ok()
 }
 
+/// The body's `email`, refused with a 400 on `/email` by the models' one rule, whose
+/// message (naming the offending character by code point) the answer carries.
 fn required_email(body: &serde_json::Map<String, serde_json::Value>) -> Result<String, Failure> {
     let email = required_string(body, "email")?;
-    if is_valid_email(&email) {
-        Ok(email)
-    } else {
-        Err(Failure::bad_field("/email", "email must be a valid email address"))
+    match cfzt_models::validate_email(&email) {
+        Ok(()) => Ok(email),
+        Err(e) => Err(Failure::bad_field("/email", format!("email must be a valid email address: {}", e.reason()))),
     }
 }
 
@@ -350,6 +348,8 @@ mod tests {
             ("a@b@c", false),
             (" jdoe@example.com", false),
             ("j doe@example.com", false),
+            ("jdoe\0@example.com", false),
+            ("jdoe@example.com\r\n", false),
         ];
         for (email, want) in cases {
             assert_eq!(is_valid_email(email), want, "{email:?}");

@@ -97,8 +97,10 @@ macro_rules! id_type {
 }
 
 id_type!(
-    /// A Cloudflare account id: 1 to 32 ASCII letters or digits, such as
-    /// `023e105f4ecef8ad9ca31a8372d0c353`.
+    /// A Cloudflare account id: usually 32 hex digits, such as
+    /// `023e105f4ecef8ad9ca31a8372d0c353`. Any 1 to 32 ASCII letters or digits are accepted
+    /// (the API documents an "Identifier" of at most 32 characters); an error describes the
+    /// usual shape and names the first character that does not fit.
     ///
     /// ```
     /// use cfzt_models::AccountId;
@@ -117,6 +119,12 @@ id_type!(
     /// ```
     /// use cfzt_models::UserId;
     /// let user: UserId = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415".parse()?;
+    /// let err = "not-a-uuid".parse::<UserId>().unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "invalid `user_id`: must be a hyphenated UUID such as f174e90a-fafe-4643-bbbc-4a0ed4fc8415 \
+    ///      (got 10 characters, not 36)"
+    /// );
     /// assert!("f174e90a/../x".parse::<UserId>().is_err());
     /// # Ok::<(), cfzt_models::ValidationError>(())
     /// ```
@@ -141,43 +149,97 @@ id_type!(
     check_nonce
 );
 
-fn check_len(value: &str, max: usize) -> Result<(), String> {
+/// An example of each id, quoted by the error messages.
+const USER_ID_EXAMPLE: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
+const ACCOUNT_ID_EXAMPLE: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+const NONCE_EXAMPLE: &str = "X1aXj1lFVcqqyoXF";
+
+/// The first character that would change a URL's structure, or is not even ASCII text:
+/// named first, ahead of any length or shape detail, because it is what went wrong.
+fn structural_char(value: &str) -> Option<(usize, char)> {
+    value
+        .chars()
+        .enumerate()
+        .find(|&(_, c)| matches!(c, '/' | '\\' | '?' | '#' | '%' | '&' | '=' | '+') || !c.is_ascii_graphic())
+}
+
+/// `(found '/' at character 37)` and the like: where the first unexpected character is,
+/// escaped so that a control character cannot reach a log raw.
+fn found(at: usize, c: char) -> String {
+    let shown = if c.is_ascii_graphic() { format!("'{c}'") } else { format!("U+{:04X}", u32::from(c)) };
+    format!("found {shown} at character {}", at + 1)
+}
+
+/// Says what an id must look like, then what this value got wrong: the shape leads.
+fn shape_error(shape: &str, detail: Option<String>) -> String {
+    match detail {
+        Some(detail) => format!("{shape} ({detail})"),
+        None => shape.to_string(),
+    }
+}
+
+/// The first problem of `value` against the id rule: empty, a structural character,
+/// too long, or a character `allowed` refuses.
+fn first_problem(value: &str, max: usize, allowed: impl Fn(char) -> bool) -> Option<String> {
+    let len = value.chars().count();
     if value.is_empty() {
-        return Err("must not be empty".into());
+        return Some("got an empty string".into());
     }
-    if value.len() > max {
-        return Err(format!("must be at most {max} characters, got {}", value.len()));
+    if let Some((at, c)) = structural_char(value) {
+        return Some(found(at, c));
     }
-    Ok(())
+    if len > max {
+        return Some(format!("got {len} characters, at most {max}"));
+    }
+    value.chars().enumerate().find(|&(_, c)| !allowed(c)).map(|(at, c)| found(at, c))
 }
 
-fn first_bad_char(value: &str, allowed: impl Fn(char) -> bool) -> Result<(), String> {
-    match value.chars().find(|c| !allowed(*c)) {
-        Some(c) => Err(format!("must not contain {c:?}")),
-        None => Ok(()),
-    }
-}
-
+/// Any 1 to 32 ASCII letters or digits are accepted, as before: the API documents the
+/// account id as an "Identifier" of at most 32 characters. The message describes the usual
+/// shape, 32 hex digits.
 fn check_account_id(value: &str) -> Result<(), String> {
-    check_len(value, 32)?;
-    first_bad_char(value, |c| c.is_ascii_alphanumeric())
+    match first_problem(value, 32, |c| c.is_ascii_alphanumeric()) {
+        None => Ok(()),
+        Some(detail) => Err(shape_error(
+            &format!("must be an account id of 32 hex digits such as {ACCOUNT_ID_EXAMPLE}"),
+            Some(detail),
+        )),
+    }
 }
 
+/// Only a hyphenated UUID (8-4-4-4-12 hex digits, any case), as the API documents and
+/// sends. The length comes before a wrong character, so `not-a-uuid` is told its length.
 fn check_user_id(value: &str) -> Result<(), String> {
     const DASHES: [usize; 4] = [8, 13, 18, 23];
-    check_len(value, 36)?;
-    first_bad_char(value, |c| c.is_ascii_hexdigit() || c == '-')?;
-    let well_formed = value.len() == 36 && value.bytes().enumerate().all(|(i, b)| (b == b'-') == DASHES.contains(&i));
-    if well_formed { Ok(()) } else { Err("must be a hyphenated UUID (8-4-4-4-12 hex digits)".into()) }
+    let detail = if value.is_empty() {
+        Some("got an empty string".to_string())
+    } else if let Some((at, c)) = structural_char(value) {
+        Some(found(at, c))
+    } else if value.len() != 36 {
+        Some(format!("got {} characters, not 36", value.len()))
+    } else {
+        value.char_indices().find(|&(i, c)| if DASHES.contains(&i) { c != '-' } else { !c.is_ascii_hexdigit() }).map(
+            |(i, c)| {
+                let want = if DASHES.contains(&i) { "'-'" } else { "a hex digit" };
+                format!("{}, where {want} belongs", found(i, c))
+            },
+        )
+    };
+    match detail {
+        None => Ok(()),
+        Some(detail) => Err(shape_error(&format!("must be a hyphenated UUID such as {USER_ID_EXAMPLE}"), Some(detail))),
+    }
 }
 
 fn check_nonce(value: &str) -> Result<(), String> {
-    check_len(value, 128)?;
-    first_bad_char(value, |c| c.is_ascii_alphanumeric() || "-_.~".contains(c))?;
-    if value.bytes().all(|b| b == b'.') {
-        return Err("must not be made of dots only".into());
+    let shape =
+        format!("must be a session nonce such as {NONCE_EXAMPLE}: 1 to 128 of A-Z a-z 0-9 - _ . ~, not dots only");
+    let detail = first_problem(value, 128, |c| c.is_ascii_alphanumeric() || "-_.~".contains(c))
+        .or_else(|| value.bytes().all(|b| b == b'.').then(|| "got dots only".to_string()));
+    match detail {
+        None => Ok(()),
+        Some(detail) => Err(shape_error(&shape, Some(detail))),
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -207,7 +269,11 @@ mod tests {
         }
         let err = AccountId::new("a/b").unwrap_err();
         assert_eq!(err.field(), "account_id");
-        assert_eq!(err.to_string(), "invalid `account_id`: must not contain '/'");
+        assert_eq!(
+            err.to_string(),
+            "invalid `account_id`: must be an account id of 32 hex digits such as \
+             023e105f4ecef8ad9ca31a8372d0c353 (found '/' at character 2)"
+        );
     }
 
     #[test]
@@ -225,6 +291,37 @@ mod tests {
             assert_eq!(UserId::new(s).is_ok(), ok, "{s:?}");
         }
         assert_eq!(UserId::new("").unwrap_err().field(), "user_id");
+    }
+
+    /// Every id error leads with the shape the id must have, then names the first thing
+    /// wrong: a character that would change the URL before a length, a length before a
+    /// wrong letter.
+    #[test]
+    fn messages_lead_with_the_shape() {
+        const UUID: &str = "must be a hyphenated UUID such as f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
+        const ACCOUNT: &str = "must be an account id of 32 hex digits such as 023e105f4ecef8ad9ca31a8372d0c353";
+        let user = |s: &str| UserId::new(s).unwrap_err().reason().to_string();
+        let account = |s: &str| AccountId::new(s).unwrap_err().reason().to_string();
+        let nonce = |s: &str| SessionNonce::new(s).unwrap_err().reason().to_string();
+        let cases: [(String, String); 14] = [
+            (user("not-a-uuid"), format!("{UUID} (got 10 characters, not 36)")),
+            (user(""), format!("{UUID} (got an empty string)")),
+            (user("f174e90a-fafe-4643-bbbc-4a0ed4fc8415/../x"), format!("{UUID} (found '/' at character 37)")),
+            (user("f174e90a-fafe-4643-bbbc-4a0ed4fc8415?x"), format!("{UUID} (found '?' at character 37)")),
+            (user("f174e90a-fafe-4643-bbbc-4a0ed4fc841%"), format!("{UUID} (found '%' at character 36)")),
+            (user("f174e90a-fafe-4643-bbbc-4a0ed4fc8415\n"), format!("{UUID} (found U+000A at character 37)")),
+            (user("f174e90a fafe"), format!("{UUID} (found U+0020 at character 9)")),
+            (user("g174e90a-fafe-4643-bbbc-4a0ed4fc8415"), format!("{UUID} (found 'g' at character 1, where a hex digit belongs)")),
+            (user("f174e90afafe-4643-bbbc-4a0ed4fc8415-"), format!("{UUID} (found 'f' at character 9, where '-' belongs)")),
+            (user("f174e90afafe4643bbbc4a0ed4fc8415"), format!("{UUID} (got 32 characters, not 36)")),
+            (account("023e105f4ecef8ad9ca31a8372d0c353/../x"), format!("{ACCOUNT} (found '/' at character 33)")),
+            (account(&"a".repeat(33)), format!("{ACCOUNT} (got 33 characters, at most 32)")),
+            (account("023e105f-4ecef8"), format!("{ACCOUNT} (found '-' at character 9)")),
+            (nonce(".."), "must be a session nonce such as X1aXj1lFVcqqyoXF: 1 to 128 of A-Z a-z 0-9 - _ . ~, not dots only (got dots only)".into()),
+        ];
+        for (got, want) in cases {
+            assert_eq!(got, want);
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod de;
 mod envelope;
 pub mod examples;
 mod ids;
+pub mod operations;
 mod session;
 mod user;
 mod validation;
@@ -19,7 +20,7 @@ pub use session::{
     IdentityProvider, MtlsAuth, PostureCheck, PostureResult, SessionApp,
 };
 pub use user::{CreateUserParams, DeleteUserResult, ListUsersQuery, UpdateUserParams, User};
-pub use validation::ValidationError;
+pub use validation::{MAX_EMAIL_LEN, ValidationError, validate_email};
 
 /// A point in time in UTC, as the API's `date-time` fields are decoded.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

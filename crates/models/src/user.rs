@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::de::{lenient_u64, opt_timestamp};
-use crate::{Timestamp, UserId, ValidationError};
+use crate::{Timestamp, UserId, ValidationError, validate_email};
 
 /// An Access user: the result of create, get and update, and the item of list.
 ///
@@ -86,13 +86,13 @@ impl CreateUserParams {
         self
     }
 
-    /// Checks the params before they are sent.
+    /// Checks the params before they are sent; the email by [`validate_email`].
     ///
     /// # Errors
     ///
     /// A [`ValidationError`] naming `email` or `name`.
     pub fn validate(&self) -> Result<(), ValidationError> {
-        check_email(&self.email)?;
+        validate_email(&self.email)?;
         match &self.name {
             Some(name) => check_name(name),
             None => Ok(()),
@@ -124,13 +124,13 @@ impl UpdateUserParams {
         Self { email: current_email.into(), name: name.into() }
     }
 
-    /// Checks the params before they are sent.
+    /// Checks the params before they are sent; the email by [`validate_email`].
     ///
     /// # Errors
     ///
     /// A [`ValidationError`] naming `email` or `name`.
     pub fn validate(&self) -> Result<(), ValidationError> {
-        check_email(&self.email)?;
+        validate_email(&self.email)?;
         check_name(&self.name)
     }
 }
@@ -174,8 +174,14 @@ impl ListUsersQuery {
     ///
     /// # Errors
     ///
-    /// A [`ValidationError`] naming `page` or `per_page` when one is zero.
+    /// A [`ValidationError`] naming `email` when the email filter holds whitespace, a
+    /// control or an invisible formatting character (the character rule of
+    /// [`validate_email`]; its shape is left to the API), or `page` or `per_page` when one is
+    /// zero.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        if let Some(email) = &self.email {
+            crate::validation::validate_email_chars(email)?;
+        }
         if self.page == Some(0) {
             return Err(ValidationError::new("page", "pages are numbered from 1"));
         }
@@ -197,20 +203,6 @@ pub struct DeleteUserResult {
     /// Any other fields of the result.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-fn check_email(email: &str) -> Result<(), ValidationError> {
-    let trimmed = email.trim();
-    if trimmed.is_empty() {
-        return Err(ValidationError::new("email", "must not be empty"));
-    }
-    if trimmed.len() != email.len() {
-        return Err(ValidationError::new("email", "must not start or end with whitespace"));
-    }
-    match email.split_once('@') {
-        Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !domain.contains('@') => Ok(()),
-        _ => Err(ValidationError::new("email", "must be an address such as user@example.com")),
-    }
 }
 
 fn check_name(name: &str) -> Result<(), ValidationError> {
@@ -279,5 +271,24 @@ mod tests {
         assert_eq!(pairs, [("search", "jane doe".to_string()), ("per_page", "50".to_string())]);
         q.per_page = Some(0);
         assert_eq!(q.validate().unwrap_err().field(), "per_page");
+    }
+
+    /// Every params type that carries an email refuses the same characters, naming `email`.
+    #[test]
+    fn every_email_field_refuses_controls_and_whitespace() {
+        for bad in ["a@b\r", "a@b\n", "a\0@b", "a@\tb", "a @b", "a@b\u{a0}", "a@b\u{1b}", "a\u{200b}@b"] {
+            let list = ListUsersQuery { email: Some(bad.into()), ..Default::default() };
+            let results = [
+                CreateUserParams::new(bad).validate(),
+                CreateUserParams::new(bad).name("Jane").validate(),
+                UpdateUserParams::new(bad, "Jane").validate(),
+                list.validate(),
+            ];
+            for (i, got) in results.into_iter().enumerate() {
+                assert_eq!(got.map_err(|e| e.field()), Err("email"), "{bad:?} case {i}");
+            }
+        }
+        let list = ListUsersQuery { email: Some("jdoe".into()), ..Default::default() };
+        assert_eq!(list.validate(), Ok(()), "the filter's shape is the API's business");
     }
 }
