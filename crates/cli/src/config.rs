@@ -3,9 +3,9 @@
 
 use std::io::IsTerminal;
 
-use cfzt_access_users::cfzt_transport::RetryPolicy;
 use cfzt_access_users::{AccountId, Client, Users};
 use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer};
+use cfzt_transport::RetryPolicy;
 
 use crate::args::GlobalArgs;
 use crate::errors::CliError;
