@@ -4,18 +4,23 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api_request;
+mod base_url;
+mod builder;
 mod client;
 mod credentials;
 mod decode;
 mod error;
 mod list;
 mod path;
+mod redact;
 mod response;
 mod users;
 mod walk;
 
 pub use api_request::ApiRequest;
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use base_url::DEFAULT_BASE_URL;
+pub use builder::ClientBuilder;
+pub use client::Client;
 pub use credentials::Credentials;
 pub use error::{ApiError, ConfigError, DecodeError, Error, PaginationError, PaginationReason, TransportFailure};
 pub use list::{DEFAULT_PER_PAGE, ListUsers};
@@ -30,3 +35,4 @@ pub use cfzt_models::{
 #[cfg(feature = "mock")]
 pub use cfzt_transport::MockHttpTransport;
 pub use cfzt_transport::{HttpTransport, TransportError};
+pub use cfzt_transport::{bytes, http};

@@ -58,6 +58,14 @@ pub enum TransportError {
         #[source]
         source: BoxError,
     },
+    /// The retry layer needs a timer (an attempt timeout, a deadline or a wait before a
+    /// retry) and no tokio runtime is running where the call is polled. Nothing was sent.
+    ///
+    /// Run the call inside a tokio runtime with timers enabled, or give the
+    /// [`RetryTransport`](crate::RetryTransport) a policy that needs no timer:
+    /// `RetryPolicy::no_retries().attempt_timeout(None)`.
+    #[error("the retry layer's timers need a tokio runtime, and none is running")]
+    NoRuntime,
     /// Anything else a backend reports.
     #[error("the transport failed")]
     Other {
@@ -75,7 +83,7 @@ impl TransportError {
     /// A `POST` that failed with this `false` can be retried safely.
     pub fn may_have_reached_server(&self) -> bool {
         match self {
-            Self::Connect { .. } | Self::InvalidRequest { .. } | Self::Build { .. } => false,
+            Self::Connect { .. } | Self::InvalidRequest { .. } | Self::Build { .. } | Self::NoRuntime => false,
             Self::Timeout { maybe_sent, .. } | Self::Io { maybe_sent, .. } | Self::Other { maybe_sent, .. } => {
                 *maybe_sent
             }
@@ -97,6 +105,11 @@ impl TransportError {
     /// `true` if the attempt timed out.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Self::Timeout { .. })
+    }
+
+    /// `true` if the call needed a tokio runtime for its timers and none was running.
+    pub fn is_no_runtime(&self) -> bool {
+        matches!(self, Self::NoRuntime)
     }
 
     /// `true` if the response body was over the cap.

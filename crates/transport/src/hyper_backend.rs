@@ -20,7 +20,9 @@ use crate::{DEFAULT_MAX_RESPONSE_BODY, HttpTransport, Request, Response, Transpo
 /// redirects are never followed (hyper does not follow them), and the response body is
 /// capped.
 ///
-/// Cloning is cheap and shares the connection pool.
+/// Cloning is cheap and shares the connection pool. Calls must run inside a tokio runtime
+/// with IO and timers enabled: hyper-util spawns its connections on it.
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 #[derive(Debug, Clone)]
 pub struct HyperTransport {
     client: Client<Connector, Full<Bytes>>,

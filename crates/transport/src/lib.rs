@@ -8,29 +8,40 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 pub use async_trait::async_trait;
+/// The `bytes` crate, whose `Bytes` is every request's and response's body: a transport
+/// author needs no dependency of their own to name it.
+pub use bytes;
 use bytes::Bytes;
+/// The `http` crate, whose `Request`, `Response`, `StatusCode` and headers the trait speaks.
+pub use http;
 
 mod error;
 pub use error::{BoxError, TransportError};
 
-mod retry;
-pub use retry::{
-    AttemptCounter, RequestOptions, RetryBudget, RetryPolicy, RetryTransport, is_retryable_status, retry_after,
+mod request_budget;
+pub use request_budget::{
+    BudgetError, BudgetQuota, InvalidQuota, LocalBudget, MAX_PAUSE, Observation, RateLimitStatus, RequestBudget,
 };
+
+mod retry;
+pub use retry::{RequestOptions, RetryBudget, RetryPolicy, RetryTransport, RetryVerdict, retry_after};
 
 #[cfg(feature = "reqwest")]
 mod reqwest_backend;
 #[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub use reqwest_backend::ReqwestTransport;
 
 #[cfg(feature = "hyper")]
 mod hyper_backend;
 #[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use hyper_backend::HyperTransport;
 
 #[cfg(feature = "mock")]
 mod mock;
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use mock::MockHttpTransport;
 /// The [mockall](https://docs.rs/mockall) this crate's mock is built with (0.15), for its
 /// `predicate`s and `Sequence`s without a second, possibly different, mockall dependency.
@@ -62,6 +73,17 @@ pub const DEFAULT_MAX_RESPONSE_BODY: usize = 16 * 1024 * 1024;
 ///
 /// The trait is object safe (`Arc<dyn HttpTransport>` is how clients hold it) and is
 /// implemented for `Arc<T>`, `Box<T>` and `&T` of any transport.
+///
+/// # Runtime
+///
+/// The trait itself needs none: an implementation may run on any executor. The built-in
+/// backends (`ReqwestTransport`, `HyperTransport`) need a tokio runtime with IO and timers
+/// enabled (as `#[tokio::main]` starts), and so do [`RetryTransport`]'s timers: the attempt
+/// timeout, the deadline and the wait before a retry. Polled outside a tokio runtime, a
+/// `RetryTransport` whose policy may need a timer sends nothing and returns
+/// [`TransportError::NoRuntime`]; with `RetryPolicy::no_retries().attempt_timeout(None)` it
+/// needs none, and timeouts are the inner transport's job. (Inside a tokio runtime built
+/// without timers, tokio itself panics when the first timer is armed.)
 #[async_trait]
 pub trait HttpTransport: Send + Sync {
     /// Sends `request` and waits for the whole response.

@@ -15,19 +15,21 @@ mockall::mock! {
     /// `ReplayTransport::assert_requests_match` names the request and the part.
     ///
     /// ```
+    /// use cfzt_transport::bytes::Bytes;
     /// use cfzt_transport::mockall::predicate;
-    /// use cfzt_transport::{HttpTransport, MockHttpTransport};
+    /// use cfzt_transport::{HttpTransport, MockHttpTransport, http};
     ///
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
     /// let mut mock = MockHttpTransport::new();
     /// mock.expect_send()
     ///     .with(predicate::function(|req: &cfzt_transport::Request| req.uri() == "http://127.0.0.1/ping"))
     ///     .times(1)
-    ///     .returning(|_| Ok(http::Response::new(bytes::Bytes::from_static(b"pong"))));
-    /// let req = http::Request::get("http://127.0.0.1/ping").body(bytes::Bytes::new()).unwrap();
+    ///     .returning(|_| Ok(http::Response::new(Bytes::from_static(b"pong"))));
+    /// let req = http::Request::get("http://127.0.0.1/ping").body(Bytes::new()).unwrap();
     /// assert_eq!(mock.send(req).await.unwrap().body(), "pong");
     /// # }
     /// ```
+    #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
     pub HttpTransport {}
 
     #[async_trait]

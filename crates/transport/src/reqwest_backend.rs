@@ -14,7 +14,9 @@ use crate::{DEFAULT_MAX_RESPONSE_BODY, HttpTransport, Request, Response, Transpo
 /// `.redirect(reqwest::redirect::Policy::none())`, because a followed redirect would carry
 /// the request's credentials to wherever it points.
 ///
-/// Cloning is cheap and shares the connection pool.
+/// Cloning is cheap and shares the connection pool. Calls must run inside a tokio runtime
+/// with IO and timers enabled, as reqwest's async client requires.
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
@@ -56,7 +58,9 @@ impl ReqwestTransport {
         self
     }
 
-    /// The underlying client.
+    /// The `reqwest::Client` every request goes through. Cloning it shares its connection
+    /// pool, e.g. to send other requests over the same connections; to change its
+    /// configuration, build a new client and wrap it with [`from_client`](Self::from_client).
     pub fn client(&self) -> &reqwest::Client {
         &self.client
     }

@@ -1,0 +1,172 @@
+//! The builder's checks: credentials, the environment, refused base URLs, fixed headers.
+
+use super::*;
+
+/// A URL without a scheme is told to add `https://`; `api.cloudflare.com` without
+/// `/client/v4` is told the path.
+#[test]
+fn base_url_errors_say_what_to_do() {
+    let cases = [
+        (
+            "api.cloudflare.com/client/v4",
+            "has no scheme: add https:// in front, as in \"https://api.cloudflare.com/client/v4\"",
+        ),
+        ("localhost:8787/client/v4", "as in \"https://localhost:8787/client/v4\""),
+        ("admin:secret@api.cloudflare.com/client/v4?t=secret", "as in \"https://api.cloudflare.com/client/v4\""),
+        ("https://api.cloudflare.com", "lacks the API's path: Cloudflare serves it under /client/v4"),
+        ("https://api.cloudflare.com/v4/", "lacks the API's path"),
+    ];
+    for (raw, needle) in cases {
+        let err = Client::builder().api_token("tok").base_url(raw).build().unwrap_err();
+        assert!(err.to_string().contains(needle), "{raw}: {err}");
+        assert!(!err.to_string().contains("secret"), "{raw}: {err}");
+    }
+}
+
+/// A refused base URL is quoted without its userinfo, query or fragment, whether it
+/// was set explicitly or read from `CLOUDFLARE_BASE_URL`, parsed or not.
+#[test]
+fn a_refused_base_url_is_quoted_redacted() {
+    let cases = [
+        ("https://admin:secret@api.cloudflare.com/client/v4", "\"https://api.cloudflare.com/client/v4\""),
+        ("https://api.cloudflare.com/client/v4?api_token=secret", "\"https://api.cloudflare.com/client/v4\""),
+        ("https://api.cloudflare.com/client/v4#secret", "\"https://api.cloudflare.com/client/v4\""),
+        ("http://admin:secret@10.0.0.1/client/v4?x=secret", "\"http://10.0.0.1/client/v4\""),
+        ("https://admin:se/cret@api.cloudflare.com/client/v4", "\"https://api.cloudflare.com/client/v4\""),
+        ("https://admin:secret@[::1/client/v4", "\"https://[::1/client/v4\""),
+        ("admin:secret@api.cloudflare.com/client/v4", "\"api.cloudflare.com/client/v4\""),
+        ("ftp://admin:secret@h?secret", "\"ftp://h\""),
+    ];
+    for (raw, quoted) in cases {
+        let explicit = Client::builder().api_token("tok").base_url(raw).build().unwrap_err();
+        let from_env = Client::builder()
+            .load_env_with(env(&[("CLOUDFLARE_API_TOKEN", "tok"), ("CLOUDFLARE_BASE_URL", raw)]))
+            .build()
+            .unwrap_err();
+        for (err, env) in [(explicit, false), (from_env, true)] {
+            let text = format!("{err} {err:?} {err:#?}");
+            assert!(err.is_config(), "{raw}");
+            assert!(!text.contains("secret") && !text.contains("admin"), "{raw} quoted: {text}");
+            assert!(err.to_string().contains(quoted), "{raw}: {err}");
+            assert_eq!(err.to_string().contains("CLOUDFLARE_BASE_URL"), env, "{raw}: {err}");
+        }
+        let builder = Client::builder().base_url(raw);
+        assert!(!format!("{builder:?}").contains("secret"), "{raw}: the builder's Debug");
+    }
+}
+
+fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+}
+
+fn auth_headers(client: &Client) -> Vec<String> {
+    let mut names: Vec<String> = client
+        .inner
+        .headers
+        .keys()
+        .map(|k| k.as_str().to_string())
+        .filter(|k| k == "authorization" || k.starts_with("x-auth"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn env_table() {
+    let t = "tok";
+    type Vars<'a> = &'a [(&'a str, &'a str)];
+    let cases: [(Vars<'_>, Result<Vec<&str>, &str>); 6] = [
+        (&[("CLOUDFLARE_API_TOKEN", t)], Ok(vec!["authorization"])),
+        (&[("CLOUDFLARE_EMAIL", "a@b.c"), ("CLOUDFLARE_API_KEY", "k")], Ok(vec!["x-auth-email", "x-auth-key"])),
+        (
+            &[("CLOUDFLARE_API_TOKEN", t), ("CLOUDFLARE_EMAIL", "a@b.c"), ("CLOUDFLARE_API_KEY", "k")],
+            Ok(vec!["authorization"]),
+        ),
+        (&[("CLOUDFLARE_API_TOKEN", "  "), ("CLOUDFLARE_EMAIL", "a@b.c")], Err("CLOUDFLARE_API_KEY")),
+        (&[("CLOUDFLARE_API_KEY", "k")], Err("CLOUDFLARE_EMAIL")),
+        (&[], Err("no credentials")),
+    ];
+    for (vars, want) in cases {
+        let got = Client::builder().load_env_with(env(vars)).build();
+        match (got, want) {
+            (Ok(client), Ok(names)) => assert_eq!(auth_headers(&client), names, "{vars:?}"),
+            (Err(e), Err(needle)) => {
+                assert!(e.is_config(), "{vars:?}");
+                assert!(e.to_string().contains(needle), "{vars:?}: {e}");
+            }
+            (got, _) => panic!("{vars:?}: unexpected {got:?}"),
+        }
+    }
+}
+
+#[test]
+fn explicit_values_win_over_the_environment() {
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:1")
+        .global_api_key("a@b.c", "k")
+        .load_env_with(env(&[("CLOUDFLARE_API_TOKEN", "tok"), ("CLOUDFLARE_BASE_URL", "https://x.example")]))
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), "http://127.0.0.1:1");
+    assert_eq!(auth_headers(&client), ["x-auth-email", "x-auth-key"]);
+    let client = Client::builder()
+        .load_env_with(env(&[("CLOUDFLARE_API_TOKEN", "tok"), ("CLOUDFLARE_BASE_URL", " https://x.example/v4/ ")]))
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), "https://x.example/v4");
+}
+
+/// A token or key that is not visible ASCII is refused at build time, naming the field
+/// and never echoing the value.
+#[test]
+fn credentials_must_be_visible_ascii() {
+    let cases: [(&str, Option<&str>); 9] = [
+        ("Sn3lZJTBX6kkg7OdcBUAxOO963GEIyGQqnFTOFYY", None),
+        ("secret-with\nnewline", Some("a control character at character 12")),
+        ("secret-with\rcr", Some("a control character")),
+        ("secret\0nul", Some("a control character")),
+        ("secret\ttab", Some("a control character")),
+        ("secret with-space", Some("whitespace at character 7")),
+        (" secret-leading", Some("whitespace")),
+        ("secret-é", Some("a non-ASCII character")),
+        ("secret\u{a0}nbsp", Some("whitespace")),
+    ];
+    for (value, want) in cases {
+        let token = Client::builder().api_token(value).build();
+        let key = Client::builder().global_api_key("a@b.c", value).build();
+        for (result, field) in [(token, "API token"), (key, "global API key")] {
+            match (result, want) {
+                (Ok(_), None) => {}
+                (Err(e), Some(needle)) => {
+                    let text = format!("{e} {e:?}");
+                    assert!(e.is_config(), "{value:?}");
+                    assert!(text.contains(field) && text.contains(needle), "{value:?}: {e}");
+                    assert!(!text.contains("secret"), "{value:?}: the value is echoed: {text}");
+                }
+                (got, _) => panic!("{value:?} as {field}: unexpected {got:?}"),
+            }
+        }
+    }
+    let bad_email = Client::builder().global_api_key("admin@example.com\r\n", "key").build().unwrap_err();
+    assert!(bad_email.to_string().contains("`email`"), "{bad_email}");
+}
+
+#[test]
+fn credential_headers_are_sensitive_and_checked() {
+    let client = Client::builder().api_token("tok").build().unwrap();
+    assert!(client.inner.headers["authorization"].is_sensitive());
+    let bad = Client::builder().api_token("to\nk").build().unwrap_err();
+    assert!(bad.is_config());
+    assert!(!bad.to_string().contains("to\nk"));
+    assert!(Client::builder().api_token("").build().unwrap_err().is_config());
+}
+
+#[test]
+fn api_version_header() {
+    let date = chrono::NaiveDate::from_ymd_opt(2025, 1, 31).unwrap();
+    let client = Client::builder().api_token("tok").api_version(date).build().unwrap();
+    assert_eq!(client.inner.headers["api-version"], "2025-01-31");
+    let client = Client::builder().api_token("tok").build().unwrap();
+    assert!(!client.inner.headers.contains_key("api-version"));
+}

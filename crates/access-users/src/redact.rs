@@ -1,0 +1,246 @@
+//! Masking the client's own secrets in what a server sends back, before it becomes an error.
+
+use std::borrow::Cow;
+
+use cfzt_models::ResponseInfo;
+use http::{HeaderMap, HeaderName, HeaderValue};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::{ApiError, DecodeError, Error};
+
+/// What stands in for a masked value.
+const REDACTED: &str = "[REDACTED]";
+
+/// Response headers whose values are credentials whatever they hold: masked whole.
+const CREDENTIAL_HEADERS: [&str; 7] = [
+    "authorization",
+    "proxy-authorization",
+    "x-auth-key",
+    "x-auth-email",
+    "x-auth-user-service-key",
+    "cookie",
+    "set-cookie",
+];
+
+/// Masks the client's own secrets in what a server sends back, before it becomes an error.
+///
+/// Built once per client from its credentials; applied to every [`ApiError`] and
+/// [`DecodeError`] the client makes. It finds a secret by exact match only: a server that
+/// sends back a transformed secret (encoded, split, truncated) is not caught, which is why
+/// credential headers are masked whole whatever they hold.
+#[derive(Clone, Default)]
+pub(crate) struct Redactor {
+    /// The secrets, longest first so that a secret holding another is masked whole.
+    secrets: Vec<SecretString>,
+}
+
+impl Redactor {
+    /// A redactor for these secrets; empty ones are ignored.
+    pub(crate) fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut secrets: Vec<&str> = secrets.into_iter().filter(|s| !s.is_empty()).collect();
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.dedup();
+        Self { secrets: secrets.into_iter().map(SecretString::from).collect() }
+    }
+
+    /// `text` with every secret replaced by `[REDACTED]`.
+    pub(crate) fn text<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut out = Cow::Borrowed(text);
+        for secret in &self.secrets {
+            let secret = secret.expose_secret();
+            if out.contains(secret) {
+                out = Cow::Owned(out.replace(secret, REDACTED));
+            }
+        }
+        out
+    }
+
+    fn string(&self, text: &mut String) {
+        if let Cow::Owned(masked) = self.text(text) {
+            *text = masked;
+        }
+    }
+
+    fn json(&self, value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(s) => self.string(s),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.json(v)),
+            serde_json::Value::Object(map) => self.map(map),
+            _ => {}
+        }
+    }
+
+    fn map(&self, map: &mut serde_json::Map<String, serde_json::Value>) {
+        if map.keys().any(|k| matches!(self.text(k), Cow::Owned(_))) {
+            *map = std::mem::take(map).into_iter().map(|(k, v)| (self.text(&k).into_owned(), v)).collect();
+        }
+        map.values_mut().for_each(|v| self.json(v));
+    }
+
+    fn infos(&self, infos: &mut [ResponseInfo]) {
+        for info in infos {
+            self.string(&mut info.message);
+            if let Some(url) = &mut info.documentation_url {
+                self.string(url);
+            }
+            if let Some(pointer) = info.source.as_mut().and_then(|s| s.pointer.as_mut()) {
+                self.string(pointer);
+            }
+            self.map(&mut info.extra);
+        }
+    }
+
+    /// The headers with credential headers masked whole and secrets masked in the others.
+    fn headers(&self, headers: &HeaderMap) -> HeaderMap {
+        let masked = || {
+            let mut v = HeaderValue::from_static(REDACTED);
+            v.set_sensitive(true);
+            v
+        };
+        let mut out = HeaderMap::with_capacity(headers.len());
+        for (name, value) in headers {
+            let value = if is_credential_header(name) {
+                masked()
+            } else {
+                match self.text(&String::from_utf8_lossy(value.as_bytes())) {
+                    Cow::Borrowed(_) => value.clone(),
+                    Cow::Owned(text) => HeaderValue::from_str(&text).unwrap_or_else(|_| masked()),
+                }
+            };
+            out.append(name.clone(), value);
+        }
+        out
+    }
+}
+
+fn is_credential_header(name: &HeaderName) -> bool {
+    CREDENTIAL_HEADERS.contains(&name.as_str())
+}
+
+impl ApiError {
+    /// The same error with every secret of `redactor` and every credential header masked.
+    pub(crate) fn redact(mut self, redactor: &Redactor) -> Self {
+        redactor.infos(&mut self.errors);
+        redactor.infos(&mut self.messages);
+        if let Some(ray) = &mut self.cf_ray {
+            redactor.string(ray);
+        }
+        if let Some(excerpt) = &mut self.body_excerpt {
+            redactor.string(excerpt);
+        }
+        self.headers = redactor.headers(&self.headers);
+        self
+    }
+}
+
+impl DecodeError {
+    /// The same error with every secret of `redactor` masked.
+    pub(crate) fn redact(mut self, redactor: &Redactor) -> Self {
+        for text in [&mut self.path, &mut self.reason, &mut self.body_excerpt] {
+            redactor.string(text);
+        }
+        if let Some(ray) = &mut self.cf_ray {
+            redactor.string(ray);
+        }
+        self
+    }
+}
+
+impl Error {
+    /// The same error with what the server sent back masked (see [`Redactor`]).
+    pub(crate) fn redact(self, redactor: &Redactor) -> Self {
+        match self {
+            Self::Api(e) => Self::Api(Box::new(e.redact(redactor))),
+            Self::Decode(e) => Self::Decode(Box::new(e.redact(redactor))),
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use http::StatusCode;
+
+    use super::*;
+
+    const TOKEN: &str = "tok-SECRET-1234";
+    const KEY: &str = "key-SECRET-5678";
+
+    fn redactor() -> Redactor {
+        Redactor::new([TOKEN, KEY, ""])
+    }
+
+    #[test]
+    fn text_table() {
+        let cases = [
+            ("nothing to hide", "nothing to hide"),
+            ("Bearer tok-SECRET-1234", "Bearer [REDACTED]"),
+            ("tok-SECRET-1234tok-SECRET-1234 and key-SECRET-5678", "[REDACTED][REDACTED] and [REDACTED]"),
+            ("tok-SECRET-123", "tok-SECRET-123"),
+            ("", ""),
+        ];
+        for (text, want) in cases {
+            assert_eq!(redactor().text(text), want, "{text:?}");
+        }
+        assert_eq!(Redactor::default().text(TOKEN), TOKEN);
+    }
+
+    #[test]
+    fn api_error_masks_every_field_a_server_fills() {
+        let mut headers = HeaderMap::new();
+        for name in CREDENTIAL_HEADERS {
+            headers.append(name, HeaderValue::from_static("anything at all"));
+        }
+        headers.append("set-cookie", HeaderValue::from_static("second=1"));
+        headers.append("www-authenticate", HeaderValue::from_str(&format!("Bearer realm={TOKEN}")).unwrap());
+        headers.append("x-echo", HeaderValue::from_str(KEY).unwrap());
+        headers.append("content-type", HeaderValue::from_static("text/html"));
+        let mut info = ResponseInfo::new(6111, format!("Invalid format for Authorization header: Bearer {TOKEN}"));
+        info.documentation_url = Some(format!("https://x/?t={TOKEN}"));
+        info.source = Some(serde_json::from_value(serde_json::json!({ "pointer": format!("/{KEY}") })).unwrap());
+        info.extra.insert(
+            "error_chain".into(),
+            serde_json::json!([{ "message": KEY, TOKEN: [1, { "deep": format!("x{TOKEN}x") }] }]),
+        );
+        let err = ApiError {
+            operation: "get_user",
+            status: StatusCode::BAD_REQUEST,
+            errors: vec![info.clone()],
+            messages: vec![info],
+            cf_ray: Some(TOKEN.into()),
+            retry_after: None,
+            body_excerpt: Some(format!("<html>{TOKEN} {KEY}</html>")),
+            headers,
+            attempts: 1,
+        }
+        .redact(&redactor());
+        for text in [err.to_string(), format!("{err:?}"), format!("{err:#?}"), format!("{:?}", err.headers)] {
+            assert!(!text.contains(TOKEN) && !text.contains(KEY), "{text}");
+            assert!(!text.contains("anything at all"), "a credential header's value: {text}");
+        }
+        for name in CREDENTIAL_HEADERS {
+            assert!(err.headers.get_all(name).iter().all(|v| v == REDACTED && v.is_sensitive()), "{name}");
+        }
+        assert_eq!(err.headers.get_all("set-cookie").iter().count(), 2, "every value is kept, masked");
+        assert_eq!(err.headers["www-authenticate"], "Bearer realm=[REDACTED]");
+        assert_eq!(err.headers["content-type"], "text/html");
+        assert!(err.to_string().starts_with("Invalid format for Authorization header: Bearer [REDACTED] (code 6111)"));
+    }
+
+    #[test]
+    fn decode_error_masks_every_field_a_server_fills() {
+        let err = Error::Decode(Box::new(DecodeError {
+            operation: "get_user",
+            status: StatusCode::OK,
+            path: format!("result.{TOKEN}"),
+            reason: format!("invalid type: string \"{KEY}\", expected u64"),
+            body_excerpt: format!("{{\"result\":{{\"{TOKEN}\":\"{KEY}\"}}}}"),
+            cf_ray: Some(KEY.into()),
+        }))
+        .redact(&redactor());
+        for text in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
+            assert!(!text.contains(TOKEN) && !text.contains(KEY), "{text}");
+        }
+        assert!(err.to_string().contains("at `result.[REDACTED]`"), "{err}");
+    }
+}

@@ -1,0 +1,163 @@
+//! The in-process request budget: `governor` paces, the server's headers correct it.
+
+use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use governor::middleware::NoOpMiddleware;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::{Quota, RateLimiter};
+use tokio::time::Instant;
+
+use super::clock::{TokioClock, TokioInstant};
+use super::{BudgetError, BudgetQuota, Observation, RequestBudget};
+
+type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<TokioInstant>>;
+
+/// The longest pause a server can impose through one answer. Cloudflare blocks for five
+/// minutes; a server asking for more is believed up to this.
+pub const MAX_PAUSE: Duration = Duration::from_secs(15 * 60);
+
+/// A request budget kept in this process: the default budget of a client.
+///
+/// - **Paces** requests to a [`BudgetQuota`] with `governor`'s GCRA limiter (on tokio's
+///   clock, so tests can pause time).
+/// - **Learns** from every answer's `Ratelimit` header: when the server says fewer requests
+///   remain in its window than this budget would allow (another program spends the same
+///   token), it lets through only that many until the window resets. A `Ratelimit-Policy`
+///   slower than the configured quota replaces it.
+/// - **Pauses** every request on a 429, until the server's `Retry-After` (or the window's
+///   reset) has passed, and likewise when an answer says no request is left. A pause is at
+///   most [`MAX_PAUSE`].
+///
+/// Share it between clients with an `Arc` so that they share one quota.
+#[derive(Debug)]
+pub struct LocalBudget {
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+struct State {
+    quota: BudgetQuota,
+    limiter: Limiter,
+    /// No request starts before this (a 429, or an exhausted window).
+    paused_until: Option<Instant>,
+    /// What the server last said of its window: when it ends, and how many are left.
+    server_window: Option<(Instant, u64)>,
+}
+
+fn limiter(quota: &BudgetQuota) -> Limiter {
+    // A period past a year is as good as never; governor counts in 64-bit nanoseconds.
+    let period = quota.period().min(Duration::from_secs(365 * 24 * 3600));
+    let burst = NonZeroU32::new(quota.burst_size()).unwrap_or(NonZeroU32::MIN);
+    let quota = Quota::with_period(period).unwrap_or_else(|| Quota::per_second(NonZeroU32::MAX)).allow_burst(burst);
+    RateLimiter::direct_with_clock(quota, TokioClock)
+}
+
+impl LocalBudget {
+    /// A budget pacing to `quota`.
+    pub fn new(quota: BudgetQuota) -> Self {
+        let state = State { limiter: limiter(&quota), quota, paused_until: None, server_window: None };
+        Self { state: Mutex::new(state) }
+    }
+
+    /// The quota it paces to now (the configured one, or a slower one the server announced).
+    pub fn quota(&self) -> BudgetQuota {
+        self.lock().quota
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // The state stays consistent at every await-free step, so a poisoned lock is usable.
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How long the next request must wait; `None` takes a place now.
+    fn next_wait(&self, now: Instant) -> Option<Duration> {
+        let mut s = self.lock();
+        if let Some(until) = s.paused_until {
+            if until > now {
+                return Some(until - now);
+            }
+            s.paused_until = None;
+        }
+        if let Some((end, left)) = s.server_window {
+            if end <= now {
+                s.server_window = None;
+            } else if left == 0 {
+                return Some(end - now);
+            }
+        }
+        if let Err(not_until) = s.limiter.check() {
+            return Some(not_until.wait_time_from(TokioInstant(now)));
+        }
+        if let Some((_, left)) = &mut s.server_window {
+            *left -= 1;
+        }
+        None
+    }
+}
+
+impl Default for LocalBudget {
+    fn default() -> Self {
+        Self::new(BudgetQuota::default())
+    }
+}
+
+#[async_trait]
+impl RequestBudget for LocalBudget {
+    async fn acquire(&self, deadline: Option<Instant>) -> Result<Duration, BudgetError> {
+        let start = Instant::now();
+        loop {
+            let now = Instant::now();
+            let Some(wait) = self.next_wait(now) else {
+                return Ok(now - start);
+            };
+            let waited = now - start;
+            if let Some(deadline) = deadline
+                && now.checked_add(wait).is_none_or(|until| until > deadline)
+            {
+                return Err(BudgetError::WouldPassDeadline { would_wait: waited.saturating_add(wait) });
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn observe(&self, observation: &Observation) {
+        let now = Instant::now();
+        let mut s = self.lock();
+        if let Some(pause) = observation.pause() {
+            let until = now.checked_add(pause.min(MAX_PAUSE));
+            if until > s.paused_until {
+                s.paused_until = until;
+                if observation.is_refusal() {
+                    tracing::warn!(
+                        pause_ms = pause.min(MAX_PAUSE).as_millis() as u64,
+                        "rate limited: pausing every request"
+                    );
+                }
+            }
+        }
+        let Some(status) = observation.rate_limit else { return };
+        if let (Some(left), Some(reset)) = (status.remaining, status.reset)
+            && let Some(end) = now.checked_add(reset.min(MAX_PAUSE))
+        {
+            // `t` is in whole seconds, so the same window's end moves by up to a second.
+            s.server_window = match s.server_window {
+                Some((known, ours)) if end <= known + Duration::from_secs(1) => Some((known, ours.min(left))),
+                _ => Some((end, left)),
+            };
+        }
+        if let (Some(q), Some(w)) = (status.quota, status.window)
+            && let Ok(announced) = BudgetQuota::new(u32::try_from(q).unwrap_or(u32::MAX), w)
+            && s.quota.is_faster_than(&announced)
+        {
+            tracing::debug!(quota = q, window_s = w.as_secs(), "the server announced a slower quota");
+            s.limiter = limiter(&announced);
+            s.quota = announced;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

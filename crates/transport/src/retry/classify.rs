@@ -1,0 +1,132 @@
+//! What an attempt's outcome says: whether to send the request again, and after what wait.
+
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, Method, StatusCode};
+
+use super::{RetryBudget, RetryPolicy};
+use crate::{Response, TransportError};
+
+/// What a response says about sending the same request again.
+///
+/// The one rule the [`RetryTransport`](crate::RetryTransport) and clients' error predicates
+/// (such as `cfzt_access_users::Error::is_retryable`) share, from [`RetryVerdict::of`]:
+///
+/// - a success (2xx) is [`Final`](Self::Final), whatever its headers say;
+/// - otherwise `x-should-retry: true` is [`Requested`](Self::Requested) and
+///   `x-should-retry: false` is `Final`, whatever the status;
+/// - without that header, 429 is `Requested`; 408, 409 and 5xx (Cloudflare's 520–527
+///   included) are [`Retryable`](Self::Retryable); anything else is `Final`.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryVerdict {
+    /// Sending it again would get the same answer: a success, or a failure such as 400,
+    /// 401 or 404.
+    Final,
+    /// It may pass if sent again. The retry layer repeats an idempotent request, and a
+    /// `POST` only when [`RetryPolicy::retry_non_idempotent`] is set.
+    Retryable,
+    /// The server asks for it to be sent again (429, or `x-should-retry: true`). The retry
+    /// layer repeats it whatever the method.
+    Requested,
+}
+
+impl RetryVerdict {
+    /// The verdict on a response with this status and these headers.
+    pub fn of(status: StatusCode, headers: &HeaderMap) -> Self {
+        // A success is final, as in the official SDKs; it costs no header look-up.
+        if status.is_success() {
+            return Self::Final;
+        }
+        match should_retry_header(headers) {
+            Some(true) => Self::Requested,
+            Some(false) => Self::Final,
+            None if status == StatusCode::TOO_MANY_REQUESTS => Self::Requested,
+            None if status.is_server_error() || matches!(status.as_u16(), 408 | 409) => Self::Retryable,
+            None => Self::Final,
+        }
+    }
+
+    /// `true` unless [`Final`](Self::Final): the same request may succeed later.
+    pub fn is_retryable(self) -> bool {
+        !matches!(self, Self::Final)
+    }
+}
+
+fn should_retry_header(headers: &HeaderMap) -> Option<bool> {
+    match headers.get("x-should-retry")?.to_str().ok()?.trim() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// The wait a response asks for: `retry-after-ms` (milliseconds), else `Retry-After` as
+/// seconds (fractions allowed) or an HTTP date (a past date is no wait). Negative, NaN or
+/// unparsable values are ignored; a wait too long for a [`Duration`] (`1e30`, `inf`) is
+/// `Duration::MAX`, longer than any cap.
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let text = |name| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let seconds = |s: f64| (s >= 0.0).then(|| Duration::try_from_secs_f64(s).unwrap_or(Duration::MAX));
+    if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()).and_then(|ms| seconds(ms / 1000.0)) {
+        return Some(ms);
+    }
+    let value = text("retry-after")?;
+    match value.parse::<f64>() {
+        Ok(s) => seconds(s),
+        Err(_) => {
+            let at = httpdate::parse_http_date(value).ok()?;
+            Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+        }
+    }
+}
+
+/// `true` for the methods that may be repeated without harm.
+pub(super) fn is_idempotent(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
+}
+
+/// What to do after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Decision {
+    Stop,
+    Retry { wait: Duration, cost: u32 },
+}
+
+/// The decision after an attempt, before the deadline and the budget have their say.
+pub(super) fn decide(
+    outcome: &Result<Response, TransportError>,
+    idempotent: bool,
+    policy: &RetryPolicy,
+    retries_done: u32,
+) -> Decision {
+    if retries_done >= policy.max_retries {
+        return Decision::Stop;
+    }
+    let repeatable = idempotent || policy.retry_non_idempotent;
+    match outcome {
+        Ok(response) => {
+            match RetryVerdict::of(response.status(), response.headers()) {
+                RetryVerdict::Final => return Decision::Stop,
+                RetryVerdict::Retryable if !repeatable => return Decision::Stop,
+                RetryVerdict::Retryable | RetryVerdict::Requested => {}
+            }
+            let wait = match retry_after(response.headers(), SystemTime::now()) {
+                Some(wait) if wait <= policy.max_retry_after => wait,
+                Some(_) => return Decision::Stop,
+                None => policy.jittered_backoff(retries_done),
+            };
+            Decision::Retry { wait, cost: RetryBudget::RETRY_COST }
+        }
+        Err(error) => {
+            if !error.is_transient() || (!repeatable && error.may_have_reached_server()) {
+                return Decision::Stop;
+            }
+            let cost = if error.is_timeout() { RetryBudget::TIMEOUT_RETRY_COST } else { RetryBudget::RETRY_COST };
+            Decision::Retry { wait: policy.jittered_backoff(retries_done), cost }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

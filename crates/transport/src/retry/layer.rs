@@ -1,0 +1,229 @@
+//! The layer: timeouts, retries and waits around any transport.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use super::classify::{Decision, decide, is_idempotent};
+use super::{RequestOptions, RetryBudget, RetryPolicy, RetryVerdict};
+use crate::{HttpTransport, Request, Response, SendFuture, TransportError};
+
+/// Wraps a transport with timeouts, retries and backoff.
+///
+/// - Each attempt has a timeout; an optional deadline bounds the whole call.
+/// - Retried: connect errors, timeouts and broken connections, and the responses
+///   [`RetryVerdict::of`] finds retryable: HTTP 408, 409, 429 and 5xx (including
+///   Cloudflare's 520–527), with `x-should-retry: true|false` overriding the status; a
+///   success (2xx) is never retried.
+/// - The wait is `retry-after-ms`, else `Retry-After` (seconds, fractions or an HTTP date),
+///   up to [`RetryPolicy::max_retry_after`]; a longer demand returns the response at once.
+///   Otherwise it is the jittered exponential backoff.
+/// - A `POST` is retried only when the request certainly never reached the server, or the
+///   server asked for it ([`RetryVerdict::Requested`]: 429, `x-should-retry: true`), unless
+///   [`RetryPolicy::retry_non_idempotent`] is set.
+/// - A shared [`RetryBudget`] bounds retries across clones.
+/// - Dropping the returned future cancels any wait or attempt in progress.
+/// - Its timers are tokio's: outside a tokio runtime, a policy that may need one fails with
+///   [`TransportError::NoRuntime`] before anything is sent (see
+///   [`HttpTransport`](crate::HttpTransport#runtime)).
+///
+/// ```
+/// use std::time::Duration;
+/// use cfzt_transport::{RetryPolicy, RetryTransport};
+/// # #[cfg(feature = "reqwest")] {
+/// let transport = RetryTransport::new(cfzt_transport::ReqwestTransport::new()?)
+///     .with_policy(RetryPolicy::default().max_retries(5).deadline(Some(Duration::from_secs(30))));
+/// # }
+/// # Ok::<(), cfzt_transport::TransportError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct RetryTransport<T> {
+    inner: T,
+    policy: RetryPolicy,
+    budget: Arc<RetryBudget>,
+}
+
+impl<T> RetryTransport<T> {
+    /// Wraps `inner` with the default policy and a fresh budget.
+    pub fn new(inner: T) -> Self {
+        Self { inner, policy: RetryPolicy::default(), budget: Arc::default() }
+    }
+
+    /// Replaces the policy.
+    #[must_use]
+    pub fn with_policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Shares `budget` with other transports.
+    #[must_use]
+    pub fn with_budget(mut self, budget: Arc<RetryBudget>) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// The policy every call starts from; a request's [`RequestOptions`] override parts of
+    /// it for that call only.
+    pub fn policy(&self) -> &RetryPolicy {
+        &self.policy
+    }
+
+    /// The retry budget this layer draws on, shared with every clone and with any layer
+    /// given the same budget; [`RetryBudget::available`] shows how many tokens are left.
+    pub fn budget(&self) -> &Arc<RetryBudget> {
+        &self.budget
+    }
+
+    /// The wrapped transport, which makes each attempt; calling it directly bypasses
+    /// timeouts and retries.
+    pub fn inner(&self) -> &T {
+        &self.inner
+    }
+}
+
+fn copy_request(parts: &http::request::Parts, body: &bytes::Bytes) -> Request {
+    let mut request = http::Request::new(body.clone());
+    *request.method_mut() = parts.method.clone();
+    *request.uri_mut() = parts.uri.clone();
+    *request.version_mut() = parts.version;
+    *request.headers_mut() = parts.headers.clone();
+    *request.extensions_mut() = parts.extensions.clone();
+    request
+}
+
+impl<T: HttpTransport> RetryTransport<T> {
+    /// Sends `request` as [`HttpTransport::send`] does, and also returns how many attempts
+    /// it took: at least 1, or 0 when nothing was sent ([`TransportError::NoRuntime`]).
+    pub fn send_counted(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = (Result<Response, TransportError>, u32)> + Send + '_ {
+        let policy = self.policy.with_options(request.extensions().get::<RequestOptions>());
+        let idempotent = is_idempotent(request.method());
+        // Taken apart outside the future, so that the future holds the request once.
+        let (parts, body) = request.into_parts();
+        async move {
+            // tokio's timers panic outside its runtime; a call that may need one is refused
+            // before anything is sent, whether or not it would have come to a timer.
+            if policy.needs_timer() && tokio::runtime::Handle::try_current().is_err() {
+                return (Err(TransportError::NoRuntime), 0);
+            }
+            // A deadline past what the clock can hold is no deadline.
+            let deadline = policy.deadline.and_then(|d| Instant::now().checked_add(d));
+            let mut retries_done = 0u32;
+            let mut spent = 0u32;
+            loop {
+                let timeout = attempt_timeout(&policy, deadline);
+                if retries_done >= policy.max_retries {
+                    // The last attempt the policy allows sends the request itself.
+                    let request = http::Request::from_parts(parts, body);
+                    let attempt = self.attempt(request, timeout, retries_done + 1).await;
+                    self.settle(&attempt, spent);
+                    return (attempt, retries_done + 1);
+                }
+                // Another attempt may follow: this one sends a copy.
+                let attempt = self.attempt(copy_request(&parts, &body), timeout, retries_done + 1).await;
+                let (wait, cost) = match decide(&attempt, idempotent, &policy, retries_done) {
+                    Decision::Stop => {
+                        self.settle(&attempt, spent);
+                        return (attempt, retries_done + 1);
+                    }
+                    Decision::Retry { wait, cost } => (wait, cost),
+                };
+                // A wait past what the clock can hold passes any deadline.
+                if deadline.is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|end| end >= d)) {
+                    tracing::debug!(attempt = retries_done + 1, "no retry: the deadline would pass");
+                    return (attempt, retries_done + 1);
+                }
+                if !self.budget.try_acquire(cost) {
+                    tracing::debug!(attempt = retries_done + 1, "no retry: the retry budget is spent");
+                    return (attempt, retries_done + 1);
+                }
+                spent += cost;
+                log_retry(&attempt, retries_done + 1, wait);
+                drop(attempt);
+                tokio::time::sleep(wait).instrument(tracing::debug_span!("cfzt.backoff")).await;
+                retries_done += 1;
+            }
+        }
+    }
+
+    /// One attempt, under its timeout and in its own span. The request goes into the inner
+    /// transport's future at once, so the returned future does not hold it again.
+    fn attempt(
+        &self,
+        request: Request,
+        timeout: Option<Duration>,
+        number: u32,
+    ) -> impl Future<Output = Result<Response, TransportError>> + Send + '_ {
+        let span = tracing::debug_span!(
+            "cfzt.attempt",
+            attempt = number,
+            status = tracing::field::Empty,
+            cf_ray = tracing::field::Empty,
+        );
+        let send = self.inner.send(request).instrument(span.clone());
+        async move {
+            let attempt = match timeout {
+                Some(t) => match tokio::time::timeout(t, send).await {
+                    Ok(result) => result,
+                    Err(_) => Err(TransportError::Timeout { elapsed: Some(t), maybe_sent: true }),
+                },
+                None => send.await,
+            };
+            match &attempt {
+                Ok(response) => {
+                    span.record("status", response.status().as_u16());
+                    if !span.is_disabled()
+                        && let Some(ray) = response.headers().get("cf-ray").and_then(|v| v.to_str().ok())
+                    {
+                        span.record("cf_ray", ray);
+                    }
+                }
+                Err(error) => span.in_scope(|| tracing::debug!(error = %error, "attempt failed")),
+            }
+            attempt
+        }
+    }
+
+    /// After the call's last attempt: a final response returns what its retries cost to the
+    /// budget (at least 1 token).
+    fn settle(&self, attempt: &Result<Response, TransportError>, spent: u32) {
+        if attempt.as_ref().is_ok_and(|r| !RetryVerdict::of(r.status(), r.headers()).is_retryable()) {
+            self.budget.refund(spent.max(1));
+        }
+    }
+}
+
+/// The attempt's timeout: the policy's, shortened to what is left before the deadline.
+fn attempt_timeout(policy: &RetryPolicy, deadline: Option<Instant>) -> Option<Duration> {
+    match deadline {
+        Some(deadline) => {
+            let left = deadline.saturating_duration_since(Instant::now());
+            Some(policy.attempt_timeout.map_or(left, |t| t.min(left)))
+        }
+        None => policy.attempt_timeout,
+    }
+}
+
+fn log_retry(attempt: &Result<Response, TransportError>, number: u32, wait: Duration) {
+    let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+    match attempt {
+        Ok(r) => tracing::debug!(attempt = number, status = r.status().as_u16(), wait_ms, "retrying"),
+        Err(e) => tracing::debug!(attempt = number, error = %e, wait_ms, "retrying"),
+    }
+}
+
+impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
+    fn send<'life0, 'async_trait>(&'life0 self, request: Request) -> SendFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        let counted = self.send_counted(request);
+        Box::pin(async move { counted.await.0 })
+    }
+}
