@@ -15,7 +15,24 @@ use cfzt_fake_server::{DEMO_ACCOUNT_ID, DEMO_SESSION_NONCE, DEMO_USER_ID, FakeSe
 use futures_util::TryStreamExt;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn Error>> {
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // `Display` names what happened; each `source()` adds the layer below it, down
+            // to the operating system's own words.
+            eprintln!("error: {e}");
+            let mut source = e.source();
+            while let Some(cause) = source {
+                eprintln!("  caused by: {cause}");
+                source = cause.source();
+            }
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn Error>> {
     let server = FakeServer::start().await?;
     println!("fake Access Users API at {}\n", server.base_url());
 

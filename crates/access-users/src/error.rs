@@ -218,12 +218,18 @@ impl std::error::Error for ApiError {}
 
 /// No complete response arrived for an operation.
 ///
+/// `Display` names what happened without repeating the source's text, e.g.
+/// `list_users got no complete response after 3 attempts: connection refused`; the
+/// transport's error ([`source`](Self::source), and its own sources) has the details. A
+/// failure retrying cannot heal, such as a TLS handshake against a plain-HTTP port, is
+/// tried once.
+///
 /// Also what a call polled outside a tokio runtime gets when its retry policy needs a
 /// timer: then `attempts` is 0 and the source is
 /// [`TransportError::NoRuntime`] (see [`ClientBuilder::transport`](crate::ClientBuilder::transport)).
 #[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
-#[error("{operation} {}", outcome(*attempts))]
+#[error("{operation} {}: {}", outcome(*attempts), source.summary())]
 pub struct TransportFailure {
     /// The operation, e.g. `update_user`.
     pub operation: &'static str,

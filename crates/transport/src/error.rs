@@ -1,3 +1,4 @@
+use std::fmt;
 use std::time::Duration;
 
 /// A boxed error from a backend or a caller's transport.
@@ -13,15 +14,19 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
-    /// No connection could be made (refused, DNS, TLS handshake). The request was not sent.
-    #[error("could not connect to the server")]
+    /// No connection could be made; `kind` says why (refused, DNS, TLS handshake, ...).
+    /// The request was not sent.
+    #[error("could not connect to the server: {kind}")]
     Connect {
+        /// What stopped the connection. A custom transport that cannot tell says
+        /// [`ConnectFailure::Other`].
+        kind: ConnectFailure,
         /// The backend's error.
         #[source]
         source: BoxError,
     },
     /// The attempt did not finish in time.
-    #[error("the request timed out{}", elapsed.map(|d| format!(" after {d:?}")).unwrap_or_default())]
+    #[error("the attempt timed out{}", elapsed.map(|d| format!(" after {}", Seconds(d))).unwrap_or_default())]
     Timeout {
         /// How long the attempt ran, when the layer that timed it knows.
         elapsed: Option<Duration>,
@@ -92,9 +97,41 @@ impl TransportError {
     }
 
     /// `true` for a failure that may pass if the request is sent again: connect errors,
-    /// timeouts and broken connections.
+    /// timeouts and broken connections. A TLS handshake that failed or a certificate that
+    /// was refused ([`ConnectFailure::can_heal`] is `false`) fails the same way next time,
+    /// so it is not transient and the retry layer does not repeat it.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Self::Connect { .. } | Self::Timeout { .. } | Self::Io { .. })
+        match self {
+            Self::Connect { kind, .. } => kind.can_heal(),
+            Self::Timeout { .. } | Self::Io { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Why no connection could be made, for [`TransportError::Connect`].
+    pub fn connect_failure(&self) -> Option<ConnectFailure> {
+        match self {
+            Self::Connect { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
+    /// A few words naming what happened, without the backend's message: "connection
+    /// refused", "DNS lookup failed", "TLS handshake failed", "timed out after 60 s", ...
+    /// For an error that wraps this one and names the failure in its own `Display` (such as
+    /// `cfzt_access_users::TransportFailure`), without repeating this error's text.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Connect { kind, .. } => kind.to_string(),
+            Self::Timeout { elapsed: Some(d), .. } => format!("timed out after {}", Seconds(*d)),
+            Self::Timeout { elapsed: None, .. } => "timed out".to_string(),
+            Self::Io { .. } => "connection broken during the exchange".to_string(),
+            Self::BodyTooLarge { limit } => format!("response body over {limit} bytes"),
+            Self::InvalidRequest { .. } => "request refused by the transport".to_string(),
+            Self::Build { .. } => "HTTP backend setup failed".to_string(),
+            Self::NoRuntime => "no tokio runtime for the retry layer's timers".to_string(),
+            Self::Other { .. } => "transport failed".to_string(),
+        }
     }
 
     /// `true` if no connection could be made.
@@ -115,5 +152,109 @@ impl TransportError {
     /// `true` if the response body was over the cap.
     pub fn is_body_too_large(&self) -> bool {
         matches!(self, Self::BodyTooLarge { .. })
+    }
+}
+
+/// Why a connection could not be made: the kind of [`TransportError::Connect`].
+///
+/// The built-in backends tell these apart from their error chains; `Display` names the
+/// kind ("connection refused", "DNS lookup failed", ...).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectFailure {
+    /// The host answered that nothing listens on the port (`ECONNREFUSED`).
+    Refused,
+    /// The host name could not be resolved.
+    Dns,
+    /// The connection did not open within the connect timeout.
+    TimedOut,
+    /// The TLS handshake failed, e.g. against a port that speaks plain HTTP. Not healed by
+    /// retrying.
+    TlsHandshake,
+    /// The server's certificate was refused (expired, wrong host, unknown issuer). Not
+    /// healed by retrying.
+    InvalidCertificate,
+    /// Anything else, or a transport that cannot tell.
+    Other,
+}
+
+impl ConnectFailure {
+    /// `false` for failures that sending the request again cannot heal: a failed TLS
+    /// handshake and a refused certificate.
+    pub fn can_heal(self) -> bool {
+        !matches!(self, Self::TlsHandshake | Self::InvalidCertificate)
+    }
+}
+
+impl fmt::Display for ConnectFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Refused => "connection refused",
+            Self::Dns => "DNS lookup failed",
+            Self::TimedOut => "connect timed out",
+            Self::TlsHandshake => "TLS handshake failed",
+            Self::InvalidCertificate => "invalid certificate",
+            Self::Other => "could not connect",
+        })
+    }
+}
+
+/// A duration as people write it: `60 s`, `1.5 s`, `250 ms`.
+struct Seconds(Duration);
+
+impl fmt::Display for Seconds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        if d < Duration::from_secs(1) {
+            let ms = d.as_millis();
+            if ms > 0 || d.is_zero() { write!(f, "{ms} ms") } else { write!(f, "{} µs", d.as_micros()) }
+        } else if d.subsec_millis() == 0 {
+            write!(f, "{} s", d.as_secs())
+        } else {
+            let text = format!("{}.{:03}", d.as_secs(), d.subsec_millis());
+            write!(f, "{} s", text.trim_end_matches('0'))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        for (d, text) in [
+            (Duration::from_secs(60), "60 s"),
+            (Duration::from_millis(1500), "1.5 s"),
+            (Duration::from_millis(1250), "1.25 s"),
+            (Duration::from_millis(250), "250 ms"),
+            (Duration::from_micros(20), "20 µs"),
+            (Duration::ZERO, "0 ms"),
+            (Duration::MAX, "18446744073709551615.999 s"),
+        ] {
+            assert_eq!(Seconds(d).to_string(), text);
+        }
+    }
+
+    #[test]
+    fn display_names_the_kind_and_no_source_text() {
+        let refused = TransportError::Connect { kind: ConnectFailure::Refused, source: "os error 111".into() };
+        assert_eq!(refused.to_string(), "could not connect to the server: connection refused");
+        assert_eq!(refused.summary(), "connection refused");
+        let timeout = TransportError::Timeout { elapsed: Some(Duration::from_secs(60)), maybe_sent: true };
+        assert_eq!(timeout.to_string(), "the attempt timed out after 60 s");
+        assert_eq!(timeout.summary(), "timed out after 60 s");
+    }
+
+    #[test]
+    fn handshake_and_certificate_failures_are_not_transient() {
+        let connect = |kind| TransportError::Connect { kind, source: "x".into() };
+        for kind in [ConnectFailure::TlsHandshake, ConnectFailure::InvalidCertificate] {
+            assert!(!connect(kind).is_transient(), "{kind:?}");
+            assert_eq!(connect(kind).connect_failure(), Some(kind));
+        }
+        for kind in [ConnectFailure::Refused, ConnectFailure::Dns, ConnectFailure::TimedOut, ConnectFailure::Other] {
+            assert!(connect(kind).is_transient(), "{kind:?}");
+        }
     }
 }

@@ -9,6 +9,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 use crate::body::CappedBody;
+use crate::connect_failure::connect_failure;
 use crate::{DEFAULT_MAX_RESPONSE_BODY, HttpTransport, Request, Response, TransportError, async_trait};
 
 /// An [`HttpTransport`] over hyper 1 and hyper-util's pooled client.
@@ -106,7 +107,7 @@ fn connector(http: HttpConnector) -> Result<Connector, TransportError> {
 
 fn map_client_error(error: hyper_util::client::legacy::Error) -> TransportError {
     if error.is_connect() {
-        TransportError::Connect { source: Box::new(error) }
+        TransportError::Connect { kind: connect_failure(&error), source: Box::new(error) }
     } else {
         TransportError::Io { source: Box::new(error), maybe_sent: true }
     }

@@ -16,7 +16,7 @@ use bytes::Bytes;
 pub use http;
 
 mod error;
-pub use error::{BoxError, TransportError};
+pub use error::{BoxError, ConnectFailure, TransportError};
 
 mod request_budget;
 pub use request_budget::{
@@ -55,6 +55,8 @@ pub mod test_util;
 
 #[cfg(any(feature = "reqwest", feature = "hyper"))]
 mod body;
+#[cfg(any(feature = "reqwest", feature = "hyper"))]
+mod connect_failure;
 
 /// A request with its whole body in memory, so that it can be sent again.
 pub type Request = http::Request<Bytes>;

@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use crate::body::CappedBody;
-use crate::{DEFAULT_MAX_RESPONSE_BODY, HttpTransport, Request, Response, TransportError, async_trait};
+use crate::connect_failure::connect_failure;
+use crate::{ConnectFailure, DEFAULT_MAX_RESPONSE_BODY, HttpTransport, Request, Response, TransportError, async_trait};
 
 /// An [`HttpTransport`] over a pooled [`reqwest::Client`].
 ///
@@ -86,7 +87,9 @@ impl HttpTransport for ReqwestTransport {
 
 fn map_error(error: reqwest::Error) -> TransportError {
     if error.is_connect() {
-        TransportError::Connect { source: Box::new(error) }
+        // reqwest's own connect timeout is a private type; it answers `is_timeout`.
+        let kind = if error.is_timeout() { ConnectFailure::TimedOut } else { connect_failure(&error) };
+        TransportError::Connect { kind, source: Box::new(error) }
     } else if error.is_timeout() {
         TransportError::Timeout { elapsed: None, maybe_sent: true }
     } else if error.is_builder() {

@@ -31,10 +31,10 @@ impl HttpTransport for FnTransport {
 ///
 /// ```
 /// use cfzt_transport::test_util::transport_fn;
-/// use cfzt_transport::{HttpTransport, TransportError};
+/// use cfzt_transport::{ConnectFailure, HttpTransport, TransportError};
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// let refused = transport_fn(|_| Err(TransportError::Connect { source: "refused".into() }));
+/// let refused = transport_fn(|_| Err(TransportError::Connect { kind: ConnectFailure::Refused, source: "refused".into() }));
 /// let request = http::Request::get("http://127.0.0.1/").body(bytes::Bytes::new()).unwrap();
 /// let err = refused.send(request).await.unwrap_err();
 /// assert!(!err.may_have_reached_server());

@@ -218,6 +218,7 @@ mod tests {
     use bytes::Bytes;
 
     use super::*;
+    use crate::ConnectFailure;
     use crate::test_util::json_response;
 
     fn req(method: &str, uri: &str, body: &str) -> Request {
@@ -235,7 +236,10 @@ mod tests {
     async fn answers_in_order_and_matches() {
         let t = ReplayTransport::new([
             ReplayEvent::new(req("POST", "http://a/u", r#"{"a":1,"b":2}"#), json_response(201, "x")),
-            ReplayEvent::failure(req("GET", "http://a/u/1", ""), TransportError::Connect { source: "no".into() }),
+            ReplayEvent::failure(
+                req("GET", "http://a/u/1", ""),
+                TransportError::Connect { kind: ConnectFailure::Refused, source: "no".into() },
+            ),
         ]);
         // Answers go by position, whatever the request.
         assert_eq!(t.send(req("GET", "http://elsewhere/", "")).await.unwrap().status(), 201);

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use cfzt_transport::{HttpTransport, Request, Response, TransportError, async_trait};
+use cfzt_transport::{ConnectFailure, HttpTransport, Request, Response, TransportError, async_trait};
 
 /// What one attempt does.
 #[derive(Clone, Debug)]
@@ -71,7 +71,7 @@ impl HttpTransport for Scripted {
                 }
                 Ok(r)
             }
-            Step::Connect => Err(TransportError::Connect { source: "refused".into() }),
+            Step::Connect => Err(TransportError::Connect { kind: ConnectFailure::Refused, source: "refused".into() }),
             Step::Reset => Err(TransportError::Io { source: "reset".into(), maybe_sent: true }),
             Step::Hang => std::future::pending().await,
         }

@@ -1,6 +1,7 @@
 use std::time::UNIX_EPOCH;
 
 use super::*;
+use crate::ConnectFailure;
 
 fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
     let mut h = HeaderMap::new();
@@ -89,7 +90,9 @@ fn io(maybe_sent: bool) -> Result<Response, TransportError> {
 fn decision_table() {
     let p = RetryPolicy::default();
     let retry = |d: Decision| matches!(d, Decision::Retry { .. });
-    let connect = || -> Result<Response, TransportError> { Err(TransportError::Connect { source: "refused".into() }) };
+    let connect_with =
+        |kind| -> Result<Response, TransportError> { Err(TransportError::Connect { kind, source: "refused".into() }) };
+    let connect = || connect_with(ConnectFailure::Refused);
     // (outcome, idempotent, retries done, retried?)
     type Outcome = Result<Response, TransportError>;
     let cases: Vec<(&str, Outcome, bool, u32, bool)> = vec![
@@ -112,6 +115,9 @@ fn decision_table() {
         ("POST 429", response(429, &[]), false, 0, true),
         ("POST forced", response(503, &[("x-should-retry", "true")]), false, 0, true),
         ("POST connect", connect(), false, 0, true),
+        ("GET connect timeout", connect_with(ConnectFailure::TimedOut), true, 0, true),
+        ("GET TLS handshake", connect_with(ConnectFailure::TlsHandshake), true, 0, false),
+        ("GET invalid certificate", connect_with(ConnectFailure::InvalidCertificate), true, 0, false),
         ("POST reset", io(true), false, 0, false),
         ("PUT reset", io(true), true, 0, true),
         ("body too large", Err(TransportError::BodyTooLarge { limit: 1 }), true, 0, false),

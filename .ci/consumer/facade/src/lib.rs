@@ -1,0 +1,1 @@
+//! The root README's examples live in `src/bin/`, copied there by `.ci/run`.
