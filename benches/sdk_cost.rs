@@ -54,6 +54,7 @@ fn client(transport: Canned) -> Client {
         .api_token(TOKEN)
         .transport(transport)
         .retry_policy(RetryPolicy::no_retries().attempt_timeout(None))
+        .no_request_budget()
         .build()
         .expect("client")
 }
@@ -161,6 +162,7 @@ fn build(c: &mut Criterion) {
             .api_token(TOKEN)
             .transport(Spy(tx, answer.clone()))
             .retry_policy(RetryPolicy::no_retries().attempt_timeout(None))
+            .no_request_budget()
             .build()
             .expect("client");
         spy.users(&account).update(&user, UpdateUserParams::new(EMAIL, NAME)).await.expect("update");

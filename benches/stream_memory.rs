@@ -57,6 +57,7 @@ fn main() {
                 .base_url(&server.base_url)
                 .api_token("bench")
                 .transport(transport)
+                .no_request_budget()
                 .build()
                 .expect("client");
             rows.push(rt.block_on(measure(&client, &account, n, backend)));

@@ -43,9 +43,11 @@ impl Write for Writer {
 }
 
 /// A client for the matrix: fast backoff, a short attempt timeout, and credentials that
-/// must never leak. Even-numbered cases use the token, odd ones the global API key.
+/// must never leak. Even-numbered cases use the token, odd ones the global API key. No
+/// request budget: the matrix pins the retry layer's own handling of 429s (with a budget, a
+/// 429 waits for the reset instead: tests/rate_limit.rs).
 fn client(base_url: &str, transport: &Arc<dyn HttpTransport>, case: usize) -> Client {
-    let builder = Client::builder().base_url(base_url).transport(transport.clone()).retry_policy(
+    let builder = Client::builder().base_url(base_url).transport(transport.clone()).no_request_budget().retry_policy(
         RetryPolicy::default()
             .backoff(Duration::from_millis(5), Duration::from_millis(20))
             .attempt_timeout(Some(Duration::from_millis(400))),

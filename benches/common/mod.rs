@@ -174,6 +174,7 @@ impl Sdk {
             .base_url(format!("http://{addr}/client/v4"))
             .api_token(TOKEN)
             .transport(transport)
+            .no_request_budget()
             .build()
             .expect("client");
         Self { client, account: ACCOUNT.parse().expect("account"), user: USER.parse().expect("user") }

@@ -3,7 +3,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use cfzt_transport::{HttpTransport, RetryBudget, RetryPolicy, RetryTransport};
+use cfzt_transport::{
+    BudgetQuota, HttpTransport, LocalBudget, RequestBudget, RetryBudget, RetryPolicy, RetryTransport,
+};
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderName, USER_AGENT};
 use http::{HeaderMap, HeaderValue};
 
@@ -45,6 +47,8 @@ pub struct ClientBuilder {
     api_version: Option<chrono::NaiveDate>,
     retry_policy: Option<RetryPolicy>,
     retry_budget: Option<Arc<RetryBudget>>,
+    /// `None`: the default budget; `Some(None)`: switched off.
+    request_budget: Option<Option<Arc<dyn RequestBudget>>>,
     env_error: Option<ConfigError>,
 }
 
@@ -100,8 +104,9 @@ impl ClientBuilder {
     /// polled outside a tokio runtime then fails at once, nothing sent, with
     /// [`Error::Transport`](crate::Error::Transport) whose source is
     /// [`TransportError::NoRuntime`](crate::TransportError::NoRuntime) (not retryable),
-    /// unless the policy needs no timer: `RetryPolicy::no_retries().attempt_timeout(None)`,
-    /// which leaves timeouts to your transport.
+    /// unless nothing needs a timer: a policy of `RetryPolicy::no_retries().attempt_timeout(None)`,
+    /// which leaves timeouts to your transport, and no request budget (whose waits are
+    /// tokio's too: [`no_request_budget`](Self::no_request_budget)).
     ///
     /// ```
     /// use std::future::IntoFuture;
@@ -124,11 +129,12 @@ impl ClientBuilder {
     ///     .api_token("token")
     ///     .transport(Canned)
     ///     .retry_policy(RetryPolicy::no_retries().attempt_timeout(None))
+    ///     .no_request_budget()
     ///     .build()?;
     /// let call = client.users(&account).get(&user).into_future();
     /// assert!(futures_executor::block_on(call).unwrap_err().is_not_found());
     ///
-    /// // With the default policy, the same call needs tokio's timers and says so.
+    /// // With the default policy and budget, the same call needs tokio's timers and says so.
     /// let client = Client::builder().api_token("token").transport(Canned).build()?;
     /// let err = futures_executor::block_on(client.users(&account).get(&user).into_future()).unwrap_err();
     /// assert!(err.is_transport() && !err.is_retryable() && err.attempts() == Some(0));
@@ -151,6 +157,51 @@ impl ClientBuilder {
     /// [`RetryBudget`] of 500 tokens). Pass the same budget to several clients to share it.
     pub fn retry_budget(mut self, budget: Arc<RetryBudget>) -> Self {
         self.retry_budget = Some(budget);
+        self
+    }
+
+    /// Paces every request of the client, and of its clones, to `quota`, with a
+    /// [`LocalBudget`] of its own.
+    ///
+    /// Without this (or [`request_budget`](Self::request_budget)) a client paces to
+    /// Cloudflare's documented quota, [`BudgetQuota::cloudflare`]: 1,200 requests per
+    /// 5 minutes. The budget also learns from the server's `Ratelimit` headers and, on a
+    /// 429, pauses every call until the server's reset (see [`LocalBudget`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cfzt_access_users::{BudgetQuota, Client};
+    /// // An Enterprise account with a raised limit of 4,000 per 5 minutes.
+    /// let quota = BudgetQuota::new(4000, Duration::from_secs(300))?;
+    /// let client = Client::builder().api_token("...").rate_limit(quota).build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn rate_limit(self, quota: BudgetQuota) -> Self {
+        self.request_budget(Arc::new(LocalBudget::new(quota)))
+    }
+
+    /// Paces every request with `budget`. Give the same `Arc` to several clients that use
+    /// one token, so that together they stay inside its quota, or a budget kept in a store
+    /// that several processes share.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use cfzt_access_users::{BudgetQuota, Client, LocalBudget, RequestBudget};
+    /// let budget: Arc<dyn RequestBudget> = Arc::new(LocalBudget::new(BudgetQuota::cloudflare()));
+    /// let audit = Client::builder().api_token("...").request_budget(budget.clone()).build()?;
+    /// let offboarding = Client::builder().api_token("...").request_budget(budget).build()?;
+    /// # Ok::<(), cfzt_access_users::Error>(())
+    /// ```
+    pub fn request_budget(mut self, budget: Arc<dyn RequestBudget>) -> Self {
+        self.request_budget = Some(Some(budget));
+        self
+    }
+
+    /// Switches the request budget off: requests are sent as fast as they come, and a 429
+    /// is retried by each call on its own, as the official SDKs do. For tests against a
+    /// server with no limit, or when something else paces the calls.
+    pub fn no_request_budget(mut self) -> Self {
+        self.request_budget = Some(None);
         self
     }
 
@@ -227,7 +278,8 @@ impl ClientBuilder {
         };
         let transport = RetryTransport::new(transport)
             .with_policy(self.retry_policy.unwrap_or_default())
-            .with_budget(self.retry_budget.unwrap_or_default());
+            .with_budget(self.retry_budget.unwrap_or_default())
+            .with_request_budget(self.request_budget.unwrap_or_else(|| Some(Arc::new(LocalBudget::default()))));
         let scheme = match credentials {
             Credentials::ApiToken(_) => "api token",
             Credentials::GlobalApiKey { .. } => "global api key",
@@ -247,6 +299,7 @@ impl fmt::Debug for ClientBuilder {
             .field("transport", &self.transport.as_ref().map(|_| "custom"))
             .field("api_version", &self.api_version)
             .field("retry_policy", &self.retry_policy)
+            .field("request_budget", &self.request_budget)
             .finish_non_exhaustive()
     }
 }

@@ -62,6 +62,12 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
+
+    /// The request budget that paces this client's calls and its clones', if it has one
+    /// (see [`ClientBuilder::rate_limit`](crate::ClientBuilder::rate_limit)).
+    pub fn request_budget(&self) -> Option<&std::sync::Arc<dyn cfzt_transport::RequestBudget>> {
+        self.inner.transport.request_budget()
+    }
 }
 
 impl fmt::Debug for Client {

@@ -71,8 +71,20 @@ impl Error {
 
     /// The wait the server asked for before trying again (`Retry-After`), if any. When it
     /// is longer than the retry policy's cap, the call fails at once with this set.
+    ///
+    /// For a call the [request budget](crate::ClientBuilder::rate_limit) did not send
+    /// because its wait would have passed the deadline, the wait it would have taken.
     pub fn retry_after(&self) -> Option<std::time::Duration> {
-        self.as_api().and_then(|e| e.retry_after)
+        match self {
+            Self::Transport(t) => t.source.budget_wait(),
+            _ => self.as_api().and_then(|e| e.retry_after),
+        }
+    }
+
+    /// What the failed response said about the rate limit (`Ratelimit`,
+    /// `Ratelimit-Policy`), when the API answered.
+    pub fn rate_limit(&self) -> Option<cfzt_transport::RateLimitStatus> {
+        self.as_api().and_then(|e| cfzt_transport::RateLimitStatus::from_headers(&e.headers))
     }
 
     /// How many attempts the call made, when it was sent (more than 1 when it was retried).
@@ -104,9 +116,13 @@ impl Error {
         self.as_api().is_some_and(|e| e.status == StatusCode::CONFLICT)
     }
 
-    /// `true` for HTTP 429: the rate limit was hit.
+    /// `true` for HTTP 429 (the rate limit was hit), and for a call the request budget did
+    /// not send because its wait would have passed the deadline.
     pub fn is_rate_limited(&self) -> bool {
-        self.as_api().is_some_and(|e| e.status == StatusCode::TOO_MANY_REQUESTS)
+        match self {
+            Self::Transport(t) => t.source.is_rate_budget(),
+            _ => self.as_api().is_some_and(|e| e.status == StatusCode::TOO_MANY_REQUESTS),
+        }
     }
 
     /// `true` if the same call may succeed later: a response the retry layer would retry

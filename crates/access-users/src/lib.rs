@@ -34,5 +34,7 @@ pub use cfzt_models::{
 };
 #[cfg(feature = "mock")]
 pub use cfzt_transport::MockHttpTransport;
-pub use cfzt_transport::{HttpTransport, TransportError};
+pub use cfzt_transport::{
+    BudgetQuota, HttpTransport, LocalBudget, MAX_PAUSE, RateLimitStatus, RequestBudget, TransportError,
+};
 pub use cfzt_transport::{bytes, http};

@@ -1,6 +1,7 @@
 //! What a call returns: the decoded result with the HTTP response it came from.
 
 use cfzt_models::{ResponseInfo, ResultInfo};
+use cfzt_transport::RateLimitStatus;
 use http::{HeaderMap, StatusCode};
 
 /// A decoded result together with the HTTP response it came from.
@@ -27,6 +28,12 @@ impl<T> ApiResponse<T> {
     /// The `cf-ray` id of the response, to quote to Cloudflare support.
     pub fn cf_ray(&self) -> Option<&str> {
         header_str(&self.headers, "cf-ray")
+    }
+
+    /// What the response said about the rate limit: requests left in the window and when
+    /// it resets (`Ratelimit`), the quota and window (`Ratelimit-Policy`).
+    pub fn rate_limit(&self) -> Option<RateLimitStatus> {
+        RateLimitStatus::from_headers(&self.headers)
     }
 
     /// The decoded result, dropping the rest.

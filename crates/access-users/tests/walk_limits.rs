@@ -236,8 +236,12 @@ async fn every_walk_ends() {
     for (backend, transport) in backends() {
         for case in &cases {
             let server = Server::start(case.script).await;
-            let client =
-                Client::builder().base_url(&server.base_url).api_token("tok").transport(transport.clone()).build();
+            let client = Client::builder()
+                .base_url(&server.base_url)
+                .api_token("tok")
+                .transport(transport.clone())
+                .no_request_budget()
+                .build();
             let mut list = client.unwrap().users(&account).list().per_page(PER_PAGE);
             if let Some(n) = case.max_items {
                 list = list.max_items(n);
@@ -284,7 +288,12 @@ async fn pages_are_cut_to_max_items() {
     let server = Server::start(fresh).await;
     let account: AccountId = ACCOUNT.parse().unwrap();
     for (backend, transport) in backends() {
-        let client = Client::builder().base_url(&server.base_url).api_token("tok").transport(transport).build();
+        let client = Client::builder()
+            .base_url(&server.base_url)
+            .api_token("tok")
+            .transport(transport)
+            .no_request_budget()
+            .build();
         let pages: Vec<_> = tokio::time::timeout(
             HANG,
             client.unwrap().users(&account).list().per_page(PER_PAGE).max_items(3).pages().try_collect::<Vec<_>>(),

@@ -71,6 +71,10 @@ pub enum TransportError {
     /// `RetryPolicy::no_retries().attempt_timeout(None)`.
     #[error("the retry layer's timers need a tokio runtime, and none is running")]
     NoRuntime,
+    /// The [request budget](crate::RequestBudget) gave the request no place: it would have
+    /// waited past its deadline, or a shared budget's store is down. Nothing was sent.
+    #[error(transparent)]
+    RateBudget(crate::BudgetError),
     /// Anything else a backend reports.
     #[error("the transport failed")]
     Other {
@@ -88,7 +92,11 @@ impl TransportError {
     /// A `POST` that failed with this `false` can be retried safely.
     pub fn may_have_reached_server(&self) -> bool {
         match self {
-            Self::Connect { .. } | Self::InvalidRequest { .. } | Self::Build { .. } | Self::NoRuntime => false,
+            Self::Connect { .. }
+            | Self::InvalidRequest { .. }
+            | Self::Build { .. }
+            | Self::NoRuntime
+            | Self::RateBudget(_) => false,
             Self::Timeout { maybe_sent, .. } | Self::Io { maybe_sent, .. } | Self::Other { maybe_sent, .. } => {
                 *maybe_sent
             }
@@ -130,6 +138,10 @@ impl TransportError {
             Self::InvalidRequest { .. } => "request refused by the transport".to_string(),
             Self::Build { .. } => "HTTP backend setup failed".to_string(),
             Self::NoRuntime => "no tokio runtime for the retry layer's timers".to_string(),
+            Self::RateBudget(crate::BudgetError::WouldPassDeadline { would_wait }) => {
+                format!("the rate budget would have waited {} past the deadline", Seconds(*would_wait))
+            }
+            Self::RateBudget(_) => "the shared rate budget is unavailable".to_string(),
             Self::Other { .. } => "transport failed".to_string(),
         }
     }
@@ -147,6 +159,20 @@ impl TransportError {
     /// `true` if the call needed a tokio runtime for its timers and none was running.
     pub fn is_no_runtime(&self) -> bool {
         matches!(self, Self::NoRuntime)
+    }
+
+    /// `true` if the request budget refused the request (see [`TransportError::RateBudget`]).
+    pub fn is_rate_budget(&self) -> bool {
+        matches!(self, Self::RateBudget(_))
+    }
+
+    /// How long the request budget would have made the request wait, when that wait is why
+    /// it was refused.
+    pub fn budget_wait(&self) -> Option<std::time::Duration> {
+        match self {
+            Self::RateBudget(e) => e.would_wait(),
+            _ => None,
+        }
     }
 
     /// `true` if the response body was over the cap.

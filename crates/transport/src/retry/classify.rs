@@ -94,11 +94,13 @@ pub(super) enum Decision {
 }
 
 /// The decision after an attempt, before the deadline and the budget have their say.
+/// `paced`: a request budget paces the calls, and waits out a 429 itself.
 pub(super) fn decide(
     outcome: &Result<Response, TransportError>,
     idempotent: bool,
     policy: &RetryPolicy,
     retries_done: u32,
+    paced: bool,
 ) -> Decision {
     if retries_done >= policy.max_retries {
         return Decision::Stop;
@@ -110,6 +112,11 @@ pub(super) fn decide(
                 RetryVerdict::Final => return Decision::Stop,
                 RetryVerdict::Retryable if !repeatable => return Decision::Stop,
                 RetryVerdict::Retryable | RetryVerdict::Requested => {}
+            }
+            // The request budget saw the 429 and pauses every request until the reset: the
+            // retry waits there, bounded by the deadline, not by `max_retry_after`.
+            if paced && response.status() == StatusCode::TOO_MANY_REQUESTS {
+                return Decision::Retry { wait: Duration::ZERO, cost: RetryBudget::RETRY_COST };
             }
             let wait = match retry_after(response.headers(), SystemTime::now()) {
                 Some(wait) if wait <= policy.max_retry_after => wait,

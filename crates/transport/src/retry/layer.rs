@@ -8,7 +8,7 @@ use tracing::Instrument;
 
 use super::classify::{Decision, decide, is_idempotent};
 use super::{RequestOptions, RetryBudget, RetryPolicy, RetryVerdict};
-use crate::{HttpTransport, Request, Response, SendFuture, TransportError};
+use crate::{HttpTransport, Observation, Request, RequestBudget, Response, SendFuture, TransportError};
 
 /// Wraps a transport with timeouts, retries and backoff.
 ///
@@ -24,6 +24,10 @@ use crate::{HttpTransport, Request, Response, SendFuture, TransportError};
 ///   server asked for it ([`RetryVerdict::Requested`]: 429, `x-should-retry: true`), unless
 ///   [`RetryPolicy::retry_non_idempotent`] is set.
 /// - A shared [`RetryBudget`] bounds retries across clones.
+/// - With a [request budget](Self::with_request_budget), every attempt first takes a place
+///   in it (waiting as long as it says, but never past the deadline: a longer wait fails at
+///   once with [`TransportError::RateBudget`]), and every answer is reported to it. A 429
+///   is then retried as soon as the budget's pause ends, without the `max_retry_after` cap.
 /// - Dropping the returned future cancels any wait or attempt in progress.
 /// - Its timers are tokio's: outside a tokio runtime, a policy that may need one fails with
 ///   [`TransportError::NoRuntime`] before anything is sent (see
@@ -43,12 +47,26 @@ pub struct RetryTransport<T> {
     inner: T,
     policy: RetryPolicy,
     budget: Arc<RetryBudget>,
+    pacing: Option<Arc<dyn RequestBudget>>,
 }
 
 impl<T> RetryTransport<T> {
-    /// Wraps `inner` with the default policy and a fresh budget.
+    /// Wraps `inner` with the default policy, a fresh retry budget and no request budget.
     pub fn new(inner: T) -> Self {
-        Self { inner, policy: RetryPolicy::default(), budget: Arc::default() }
+        Self { inner, policy: RetryPolicy::default(), budget: Arc::default(), pacing: None }
+    }
+
+    /// Paces every attempt with `budget` (`None`: no pacing), shared with everything that
+    /// holds the same `Arc`.
+    #[must_use]
+    pub fn with_request_budget(mut self, budget: Option<Arc<dyn RequestBudget>>) -> Self {
+        self.pacing = budget;
+        self
+    }
+
+    /// The request budget that paces this layer's attempts, if any.
+    pub fn request_budget(&self) -> Option<&Arc<dyn RequestBudget>> {
+        self.pacing.as_ref()
     }
 
     /// Replaces the policy.
@@ -108,7 +126,7 @@ impl<T: HttpTransport> RetryTransport<T> {
         async move {
             // tokio's timers panic outside its runtime; a call that may need one is refused
             // before anything is sent, whether or not it would have come to a timer.
-            if policy.needs_timer() && tokio::runtime::Handle::try_current().is_err() {
+            if (policy.needs_timer() || self.pacing.is_some()) && tokio::runtime::Handle::try_current().is_err() {
                 return (Err(TransportError::NoRuntime), 0);
             }
             // A deadline past what the clock can hold is no deadline.
@@ -116,6 +134,9 @@ impl<T: HttpTransport> RetryTransport<T> {
             let mut retries_done = 0u32;
             let mut spent = 0u32;
             loop {
+                if let Err(refused) = self.pace(deadline).await {
+                    return (Err(refused), retries_done);
+                }
                 let timeout = attempt_timeout(&policy, deadline);
                 if retries_done >= policy.max_retries {
                     // The last attempt the policy allows sends the request itself.
@@ -126,7 +147,8 @@ impl<T: HttpTransport> RetryTransport<T> {
                 }
                 // Another attempt may follow: this one sends a copy.
                 let attempt = self.attempt(copy_request(&parts, &body), timeout, retries_done + 1).await;
-                let (wait, cost) = match decide(&attempt, idempotent, &policy, retries_done) {
+                let paced = self.pacing.is_some();
+                let (wait, cost) = match decide(&attempt, idempotent, &policy, retries_done, paced) {
                     Decision::Stop => {
                         self.settle(&attempt, spent);
                         return (attempt, retries_done + 1);
@@ -149,6 +171,21 @@ impl<T: HttpTransport> RetryTransport<T> {
                 retries_done += 1;
             }
         }
+    }
+
+    /// Takes a place in the request budget, if there is one, before an attempt.
+    async fn pace(&self, deadline: Option<Instant>) -> Result<(), TransportError> {
+        let Some(budget) = &self.pacing else { return Ok(()) };
+        let waited = budget
+            .acquire(deadline)
+            .instrument(tracing::debug_span!("cfzt.rate_budget"))
+            .await
+            .map_err(TransportError::RateBudget)?;
+        if !waited.is_zero() {
+            let waited_ms = u64::try_from(waited.as_millis()).unwrap_or(u64::MAX);
+            tracing::debug!(waited_ms, "waited for the rate budget");
+        }
+        Ok(())
     }
 
     /// One attempt, under its timeout and in its own span. The request goes into the inner
@@ -176,9 +213,13 @@ impl<T: HttpTransport> RetryTransport<T> {
             };
             match &attempt {
                 Ok(response) => {
+                    if let Some(budget) = &self.pacing {
+                        budget.observe(&Observation::new(response.status(), response.headers())).await;
+                    }
                     span.record("status", response.status().as_u16());
                     if !span.is_disabled()
                         && let Some(ray) = response.headers().get("cf-ray").and_then(|v| v.to_str().ok())
+                        && is_ray_id(ray)
                     {
                         span.record("cf_ray", ray);
                     }
@@ -196,6 +237,17 @@ impl<T: HttpTransport> RetryTransport<T> {
             self.budget.refund(spent.max(1));
         }
     }
+}
+
+/// `true` for a value shaped like a Ray ID (16 hex digits, optionally `-` and a data
+/// centre's letters): only such a value goes into a trace, so that a server echoing a
+/// credential in `cf-ray` cannot put it there.
+pub(crate) fn is_ray_id(value: &str) -> bool {
+    let (id, colo) = value.split_once('-').unwrap_or((value, ""));
+    id.len() == 16
+        && id.bytes().all(|b| b.is_ascii_hexdigit())
+        && colo.len() <= 4
+        && colo.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 /// The attempt's timeout: the policy's, shortened to what is left before the deadline.
@@ -225,5 +277,27 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
     {
         let counted = self.send_counted(request);
         Box::pin(async move { counted.await.0 })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ray_ids_and_what_is_not_one() {
+        let cases = [
+            ("8d5b2f0c3a1e4b7f", true),
+            ("8d5b2f0c3a1e4b7f-LHR", true),
+            ("8D5B2F0C3A1E4B7F-sjc", true),
+            ("", false),
+            ("8d5b2f0c3a1e4b7", false),
+            ("8d5b2f0c3a1e4b7g", false),
+            ("8d5b2f0c3a1e4b7f-LHR1", false),
+            ("8d5b2f0c3a1e4b7f-TOOLONG", false),
+            ("Sn3lZJTBX6kkg7OdcBUAxOO963GEIyGQqnFTOFYY", false),
+            ("Bearer 8d5b2f0c3a1e4b7f", false),
+        ];
+        for (value, want) in cases {
+            assert_eq!(super::is_ray_id(value), want, "{value:?}");
+        }
     }
 }

@@ -124,12 +124,35 @@ fn decision_table() {
         ("no runtime", Err(TransportError::NoRuntime), true, 0, false),
     ];
     for (name, outcome, idempotent, done, want) in cases {
-        assert_eq!(retry(decide(&outcome, idempotent, &p, done)), want, "{name}");
+        assert_eq!(retry(decide(&outcome, idempotent, &p, done, false)), want, "{name}");
     }
     let p = RetryPolicy::default().retry_non_idempotent(true);
-    assert!(retry(decide(&io(true), false, &p, 0)));
-    let d = decide(&response(429, &[("retry-after", "1")]), true, &RetryPolicy::default(), 0);
+    assert!(retry(decide(&io(true), false, &p, 0, false)));
+    let d = decide(&response(429, &[("retry-after", "1")]), true, &RetryPolicy::default(), 0, false);
     assert_eq!(d, Decision::Retry { wait: Duration::from_secs(1), cost: 5 });
+}
+
+#[test]
+fn with_a_request_budget_a_429_waits_in_the_budget() {
+    let p = RetryPolicy::default();
+    let now = Decision::Retry { wait: Duration::ZERO, cost: 5 };
+    // (name, outcome, idempotent, retries done, decision)
+    let cases = [
+        ("429, a block longer than the cap", response(429, &[("retry-after", "300")]), true, 0, now),
+        ("POST 429", response(429, &[("retry-after", "1")]), false, 0, now),
+        ("429 retries spent", response(429, &[("retry-after", "1")]), true, 2, Decision::Stop),
+        ("429 x-should-retry false", response(429, &[("x-should-retry", "false")]), true, 0, Decision::Stop),
+        (
+            "503 keeps its own wait",
+            response(503, &[("retry-after", "2")]),
+            true,
+            0,
+            Decision::Retry { wait: Duration::from_secs(2), cost: 5 },
+        ),
+    ];
+    for (name, outcome, idempotent, done, want) in cases {
+        assert_eq!(decide(&outcome, idempotent, &p, done, true), want, "{name}");
+    }
 }
 
 mod properties {

@@ -1,0 +1,141 @@
+//! The request budget end to end, over both backends, against the fake server's rate
+//! limit: many tasks on one token stay inside the quota with no refusal, a second program
+//! spending the same token costs at most a refusal per window, and without the budget the
+//! server refuses.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use cfzt::transport::{BudgetQuota, HttpTransport, LocalBudget, Request, RequestBudget, Response, TransportError};
+use cfzt::{Client, UserId};
+use cfzt_fake_server::{FakeServer, RateLimit};
+use common::{TOKEN, backends, builder, demo_account};
+use futures_util::{StreamExt, stream};
+
+/// The server's limit and the client's quota: 50 per second.
+const QUOTA: u32 = 50;
+const WINDOW: Duration = Duration::from_secs(1);
+const TASKS: usize = 64;
+const CALLS_PER_TASK: usize = 2;
+
+/// Counts the 429s one client's transport sees.
+struct CountRefusals {
+    inner: Arc<dyn HttpTransport>,
+    refusals: Arc<AtomicUsize>,
+}
+
+#[cfzt::transport::async_trait]
+impl HttpTransport for CountRefusals {
+    async fn send(&self, request: Request) -> Result<Response, TransportError> {
+        let response = self.inner.send(request).await?;
+        if response.status() == http::StatusCode::TOO_MANY_REQUESTS {
+            self.refusals.fetch_add(1, Ordering::SeqCst);
+        }
+        Ok(response)
+    }
+}
+
+async fn limited_server() -> FakeServer {
+    FakeServer::builder().rate_limit(RateLimit::new(QUOTA, WINDOW)).start().await.unwrap()
+}
+
+fn quota() -> BudgetQuota {
+    BudgetQuota::new(QUOTA, WINDOW).unwrap()
+}
+
+/// `TASKS` tasks make `CALLS_PER_TASK` gets each, spread over `clients`; returns how many
+/// calls failed.
+async fn run(clients: &[Client], user: &UserId) -> usize {
+    let account = demo_account();
+    let calls = (0..TASKS * CALLS_PER_TASK).map(|i| {
+        let users = clients[i % clients.len()].users(&account);
+        let user = user.clone();
+        async move { users.get(&user).await }
+    });
+    stream::iter(calls).buffer_unordered(TASKS).filter(|r| std::future::ready(r.is_err())).count().await
+}
+
+fn first_user(server: &FakeServer) -> UserId {
+    server.users(&demo_account())[0].user_id().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_tasks_on_two_clients_sharing_a_budget_are_never_refused() {
+    for (backend, transport) in backends() {
+        let server = limited_server().await;
+        let budget: Arc<dyn RequestBudget> = Arc::new(LocalBudget::new(quota()));
+        let client = || builder(server.base_url(), &transport).request_budget(budget.clone()).build().unwrap();
+        let clients = [client(), client()];
+        let failed = run(&clients, &first_user(&server)).await;
+        let stats = server.rate_limit_stats_of_token(TOKEN);
+        assert_eq!(failed, 0, "{backend}");
+        assert_eq!(stats.refused, 0, "{backend}: the server refused {} requests", stats.refused);
+        assert_eq!(stats.counted, (TASKS * CALLS_PER_TASK) as u64, "{backend}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_program_on_the_token_costs_at_most_a_refusal_per_window() {
+    for (backend, transport) in backends() {
+        let server = limited_server().await;
+        let refusals = Arc::new(AtomicUsize::new(0));
+        let counted = CountRefusals { inner: transport.clone(), refusals: refusals.clone() };
+        let client = Client::builder()
+            .base_url(server.base_url())
+            .api_token(TOKEN)
+            .transport(counted)
+            .rate_limit(quota())
+            .build()
+            .unwrap();
+        // The other program: no budget, 10 requests a second on the same token.
+        let other = builder(server.base_url(), &transport).no_request_budget().build().unwrap();
+        let user = first_user(&server);
+        let other_user = user.clone();
+        let spender = tokio::spawn(async move {
+            let users = other.users(&demo_account());
+            for _ in 0..30 {
+                let _ = users.get(&other_user).max_retries(0).await;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        });
+        let start = Instant::now();
+        let failed = run(std::slice::from_ref(&client), &user).await;
+        let windows = start.elapsed().as_secs_f64() / WINDOW.as_secs_f64();
+        spender.await.unwrap();
+        let refused = refusals.load(Ordering::SeqCst);
+        let stats = server.rate_limit_stats_of_token(TOKEN);
+        eprintln!("{backend}: this client was refused {refused} times in {windows:.1} windows; the token {stats:?}");
+        assert_eq!(failed, 0, "{backend}: every call succeeds");
+        assert!(
+            refused as f64 <= windows.ceil(),
+            "{backend}: {refused} refusals of this client in {windows:.1} windows"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_budget_the_server_refuses() {
+    let (backend, transport) = backends().remove(0);
+    let server = limited_server().await;
+    let client = builder(server.base_url(), &transport).no_request_budget().build().unwrap();
+    let failed = run(std::slice::from_ref(&client), &first_user(&server)).await;
+    let stats = server.rate_limit_stats_of_token(TOKEN);
+    // What the budget prevents: the burst goes over the quota and the token is blocked.
+    assert!(stats.refused > 0, "{backend}: {stats:?}");
+    eprintln!(
+        "{backend}, no budget: {failed} of {} calls failed; the server refused {}",
+        TASKS * CALLS_PER_TASK,
+        stats.refused
+    );
+}
+
+#[test]
+fn a_client_has_a_budget_at_cloudflares_quota_by_default() {
+    let client = Client::builder().api_token("t").build().unwrap();
+    assert!(client.request_budget().is_some());
+    let client = Client::builder().api_token("t").no_request_budget().build().unwrap();
+    assert!(client.request_budget().is_none());
+}
