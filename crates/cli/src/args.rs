@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use cfzt_access_users::{AccountId, SessionNonce, UserId};
+use cfzt_transport::BudgetQuota;
 use clap::{Args, Parser, Subcommand};
 
 use crate::output::Format;
@@ -85,6 +86,16 @@ pub(crate) struct GlobalArgs {
     /// Retries of a failed request after its first attempt [default: 2].
     #[arg(long, global = true, value_name = "N")]
     pub(crate) max_retries: Option<u32>,
+
+    /// The rate budget that paces every request: at most N per WINDOW, e.g. 1200/300s
+    /// (Cloudflare's limit per token, the default) or 4/1s; `off` sends without pacing.
+    #[arg(long, global = true, value_name = "N/WINDOW|off", value_parser = parse_rate_limit)]
+    pub(crate) rate_limit: Option<RateLimitArg>,
+
+    /// Give up a request that would take longer than this, waits for the rate budget
+    /// included, e.g. 30s [default: wait as long as the budget says].
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    pub(crate) deadline: Option<Duration>,
 
     /// Timeout of each attempt, e.g. 30s, 500ms, 2m [default: 60s].
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
@@ -207,6 +218,27 @@ pub(crate) enum SessionsCommand {
     },
 }
 
+/// `--rate-limit`: a quota to pace to, or no pacing at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RateLimitArg {
+    Off,
+    Quota(BudgetQuota),
+}
+
+/// Parses `1200/300s`, `4/1s`, `100/1m` or `off`.
+pub(crate) fn parse_rate_limit(raw: &str) -> Result<RateLimitArg, String> {
+    let raw = raw.trim();
+    if raw.eq_ignore_ascii_case("off") {
+        return Ok(RateLimitArg::Off);
+    }
+    let usage = || format!("{raw:?} is not a rate limit such as 1200/300s, 4/1s or off");
+    let (requests, window) = raw.split_once('/').ok_or_else(usage)?;
+    let requests: u32 = requests.trim().parse().map_err(|_| usage())?;
+    let window = parse_duration(window)?;
+    let quota = BudgetQuota::new(requests, window).map_err(|e| format!("{raw:?}: {} {}", e.field, e.reason))?;
+    Ok(RateLimitArg::Quota(quota))
+}
+
 /// Parses `30s`, `500ms`, `2m`, `1h` or plain seconds (`45`).
 pub(crate) fn parse_duration(raw: &str) -> Result<Duration, String> {
     let raw = raw.trim();
@@ -231,6 +263,25 @@ mod tests {
     #[test]
     fn the_command_tree_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn rate_limits() {
+        let quota = |n, secs| Some(RateLimitArg::Quota(BudgetQuota::new(n, Duration::from_secs(secs)).unwrap()));
+        let cases = [
+            ("1200/300s", quota(1200, 300)),
+            ("4/1s", quota(4, 1)),
+            ("100/1m", quota(100, 60)),
+            ("OFF", Some(RateLimitArg::Off)),
+            ("0/1s", None),
+            ("5/0s", None),
+            ("5", None),
+            ("x/1s", None),
+            ("5/1d", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(parse_rate_limit(raw).ok(), want, "{raw}");
+        }
     }
 
     #[test]

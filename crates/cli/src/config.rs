@@ -2,12 +2,14 @@
 //! format; with `--demo`, an embedded fake server that lives as long as the command.
 
 use std::io::IsTerminal;
+use std::sync::Arc;
 
 use cfzt_access_users::{AccountId, Client, Users};
 use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer};
-use cfzt_transport::RetryPolicy;
+use cfzt_transport::{BudgetQuota, RetryPolicy};
 
-use crate::args::GlobalArgs;
+use crate::args::{GlobalArgs, RateLimitArg};
+use crate::budget::MeteredBudget;
 use crate::errors::CliError;
 use crate::output::Format;
 
@@ -16,6 +18,8 @@ pub(crate) struct Context {
     pub(crate) client: Client,
     pub(crate) account: AccountId,
     pub(crate) format: Format,
+    /// The request budget, metered; `None` with `--rate-limit off`.
+    budget: Option<Arc<MeteredBudget>>,
     /// The embedded fake server of `--demo`, stopped by [`Context::close`].
     demo: Option<FakeServer>,
 }
@@ -26,6 +30,15 @@ impl Context {
     pub(crate) async fn open(global: &GlobalArgs) -> Result<Context, CliError> {
         let format = Format::resolve(global.output, std::io::stdout().is_terminal());
         let mut builder = Client::builder().retry_policy(retry_policy(global));
+        let budget = match global.rate_limit {
+            Some(RateLimitArg::Off) => None,
+            Some(RateLimitArg::Quota(quota)) => Some(Arc::new(MeteredBudget::new(quota))),
+            None => Some(Arc::new(MeteredBudget::new(BudgetQuota::cloudflare()))),
+        };
+        builder = match &budget {
+            Some(budget) => builder.request_budget(budget.clone()),
+            None => builder.no_request_budget(),
+        };
         let (account, demo) = if global.demo {
             let server = FakeServer::start().await.map_err(CliError::io("starting the demo server"))?;
             // The demo never reads real credentials: the fake accepts any token.
@@ -59,12 +72,18 @@ impl Context {
             (account, None)
         };
         let client = builder.load_env().build().map_err(CliError::api(""))?;
-        Ok(Context { client, account, format, demo })
+        Ok(Context { client, account, format, budget, demo })
     }
 
     /// The users of the account: where every operation starts.
     pub(crate) fn users(&self) -> Users {
         self.client.users(&self.account)
+    }
+
+    /// The time requests have spent waiting for the rate budget so far.
+    #[allow(dead_code)] // For the progress bar of the bulk commands.
+    pub(crate) fn budget_wait(&self) -> std::time::Duration {
+        self.budget.as_ref().map_or(std::time::Duration::ZERO, |b| b.waited())
     }
 
     /// Stops the demo server, if one runs.
@@ -90,6 +109,9 @@ fn retry_policy(global: &GlobalArgs) -> RetryPolicy {
     }
     if let Some(timeout) = global.timeout {
         policy = policy.attempt_timeout(Some(timeout));
+    }
+    if let Some(deadline) = global.deadline {
+        policy = policy.deadline(Some(deadline));
     }
     policy
 }

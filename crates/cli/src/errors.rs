@@ -103,6 +103,10 @@ fn api_hint(error: &SdkError, needs: &str) -> Option<String> {
     if error.is_config() {
         return Some(format!("set {CREDENTIALS}, or try the command with --demo"));
     }
+    if error.is_rate_limited() && error.as_api().is_none() {
+        // The client's own budget refused to wait past --deadline.
+        return Some(rate_limit_hint(error.retry_after()));
+    }
     if error.is_transport() {
         return Some(
             "no answer came: check the network and --base-url; --timeout and --max-retries set how \

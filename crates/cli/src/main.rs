@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 
 mod args;
+mod budget;
 mod commands;
 mod config;
 mod confirm;

@@ -2,7 +2,9 @@
 
 mod common;
 
-use cfzt_fake_server::{Fault, FaultRule, Operation, Route};
+use std::time::Duration;
+
+use cfzt_fake_server::{Fault, FaultRule, Operation, RateLimit, Route};
 use common::*;
 
 #[test]
@@ -91,10 +93,34 @@ fn a_403_names_the_permission_the_command_needs() {
 fn a_429_says_when_the_budget_resets() {
     let fake = Fake::start();
     fake.server.inject(FaultRule::new(Route::Operation(Operation::GetUser), Fault::rate_limited(240)));
-    let out = run(&mut fake.cfzt(&["users", "get", DEMO_USER_ID]), 1);
+    // Without the client's budget the retry layer will not wait 240 s: the 429 is the answer.
+    let out = run(&mut fake.cfzt(&["users", "get", DEMO_USER_ID, "--rate-limit", "off"]), 1);
     let err = stderr(&out);
     assert!(err.contains("HTTP 429"), "{err}");
     assert!(err.contains("resets in 240 s"), "{err}");
+    // With it, the budget pauses for the block; --deadline turns the wait into an error.
+    let out = run(&mut fake.cfzt(&["users", "get", DEMO_USER_ID, "--deadline", "5s"]), 1);
+    let err = stderr(&out);
+    assert!(err.contains("rate budget"), "{err}");
+    assert!(err.contains("resets in 2"), "{err}");
+}
+
+#[test]
+fn the_rate_budget_keeps_inside_the_servers_limit() {
+    let fake = Fake::with(|b| b.rate_limit(RateLimit::new(4, Duration::from_secs(1))));
+    let out = run(&mut fake.cfzt(&["users", "list", "--per-page", "1", "--rate-limit", "4/1s"]), 0);
+    assert_eq!(ndjson(&out).len(), 5);
+    let stats = fake.server.rate_limit_stats_of_token(TOKEN);
+    assert!(stats.counted >= 5, "{stats:?}");
+    assert_eq!(stats.refused, 0, "the budget paced every request: {stats:?}");
+}
+
+#[test]
+fn bad_rate_limits_are_usage_errors() {
+    for value in ["1/1s", "10", "10/0s", "fast"] {
+        let out = run(&mut cfzt(&["--demo", "users", "list", "--rate-limit", value]), 2);
+        assert!(stderr(&out).contains("--rate-limit"), "{value}");
+    }
 }
 
 #[test]
