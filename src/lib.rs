@@ -14,3 +14,8 @@ pub use cfzt_transport as transport;
 /// A local, stateful Access Users API for tests and demos: [`cfzt_fake_server`].
 #[cfg(feature = "fake-server")]
 pub use cfzt_fake_server as fake_server;
+
+/// Operator workflows over the client (offboarding, seat reclamation, seat counts, safe
+/// create, audit export): [`cfzt_workflows`].
+#[cfg(feature = "workflows")]
+pub use cfzt_workflows as workflows;

@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod adjacent;
 mod api_request;
 mod base_url;
 mod builder;
@@ -17,6 +18,7 @@ mod response;
 mod users;
 mod walk;
 
+pub use adjacent::{EditSeats, SEAT_CHUNK};
 pub use api_request::ApiRequest;
 pub use base_url::DEFAULT_BASE_URL;
 pub use builder::ClientBuilder;
@@ -30,7 +32,8 @@ pub use walk::MAX_WALK_PAGES;
 
 pub use cfzt_models::{
     AccountId, ActiveSession, ActiveSessionDetail, CreateUserParams, DeleteUserResult, FailedLogin, Identity,
-    ResponseInfo, ResultInfo, SessionNonce, UpdateUserParams, User, UserId, ValidationError,
+    ResponseInfo, ResultInfo, RevokeUserParams, Seat, SeatChange, SessionNonce, UpdateUserParams, User, UserId,
+    ValidationError,
 };
 #[cfg(feature = "mock")]
 pub use cfzt_transport::MockHttpTransport;

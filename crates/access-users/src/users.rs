@@ -38,7 +38,7 @@ impl Users {
     }
 
     /// A request for `operation` on this account and, when given, this user.
-    fn request<T>(&self, operation: &'static Operation, user: Option<&UserId>) -> ApiRequest<T>
+    pub(crate) fn request<T>(&self, operation: &'static Operation, user: Option<&UserId>) -> ApiRequest<T>
     where
         T: serde::de::DeserializeOwned + Default + Send + 'static,
     {

@@ -1,4 +1,4 @@
-//! The axum router: the nine operations over the in-memory [`Store`](crate::store::Store).
+//! The axum router: the operations over the in-memory [`Store`](crate::store::Store).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,14 +10,14 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, patch, post};
 use cfzt_models::{AccountId, DeleteUserResult, Envelope, ResponseInfo, ResultInfo, SessionNonce, UserId};
 use serde::Serialize;
 
-use crate::codes;
 use crate::failure::{Failure, json_response};
 use crate::state::Shared;
 use crate::store::CreateError;
+use crate::{adjacent, codes};
 
 /// The page size of the users list when `per_page` is absent, and the `per_page` reported
 /// by the single-page lists.
@@ -33,12 +33,14 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route(&format!("{USER}/active_sessions/{{nonce}}"), get(get_active_session))
         .route(&format!("{USER}/last_seen_identity"), get(get_last_seen_identity))
         .route(&format!("{USER}/failed_logins"), get(list_failed_logins))
+        .route("/client/v4/accounts/{account_id}/access/seats", patch(adjacent::edit_seats))
+        .route("/client/v4/accounts/{account_id}/access/organizations/revoke_user", post(adjacent::revoke_user))
         .fallback(no_route)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(shared)
 }
 
-fn ok<T: Serialize>(status: StatusCode, envelope: Envelope<T>) -> Response {
+pub(crate) fn ok<T: Serialize>(status: StatusCode, envelope: Envelope<T>) -> Response {
     match serde_json::to_string(&envelope) {
         Ok(body) => json_response(status, body),
         Err(e) => {
@@ -85,7 +87,7 @@ async fn extract_ids(parts: &mut Parts) -> Result<Ids, Failure> {
 }
 
 /// `{account_id}`.
-struct AccountPath(AccountId);
+pub(crate) struct AccountPath(pub(crate) AccountId);
 /// `{account_id}` and `{user_id}`.
 struct UserPath(AccountId, UserId);
 /// `{account_id}`, `{user_id}` and `{nonce}`.
@@ -125,7 +127,7 @@ fn session_not_found() -> Failure {
 // Bodies
 // ---------------------------------------------------------------------------------------
 
-fn json_object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, Failure> {
+pub(crate) fn json_object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, Failure> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(Failure::bad_request("request body is required: a JSON object"));
     }
@@ -154,7 +156,7 @@ pub(crate) fn is_valid_email(email: &str) -> bool {
 
 /// The body's `email`, refused with a 400 on `/email` by the models' one rule, whose
 /// message (naming the offending character by code point) the answer carries.
-fn required_email(body: &serde_json::Map<String, serde_json::Value>) -> Result<String, Failure> {
+pub(crate) fn required_email(body: &serde_json::Map<String, serde_json::Value>) -> Result<String, Failure> {
     let email = required_string(body, "email")?;
     match cfzt_models::validate_email(&email) {
         Ok(()) => Ok(email),

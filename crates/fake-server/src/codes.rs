@@ -31,7 +31,7 @@ pub const INVALID_REQUEST_HEADERS: i64 = 6003;
 /// [`INVALID_REQUEST_HEADERS`]. Observed.
 pub const INVALID_AUTHORIZATION_FORMAT: i64 = 6111;
 
-/// `7000`, "No route for that URI": a path that is none of the nine operations.
+/// `7000`, "No route for that URI": a path that is none of the operations.
 /// HTTP 404. Illustrative.
 pub const NO_ROUTE: i64 = 7000;
 
@@ -73,6 +73,10 @@ pub const EMAIL_MISMATCH: i64 = 12130;
 /// `12131`, "no last seen identity": the user exists but Access has no identity on record
 /// for them. HTTP 404. Illustrative.
 pub const IDENTITY_NOT_FOUND: i64 = 12131;
+
+/// `12132`, "seat not found": *edit seats* named a `seat_uid` no user of the account
+/// holds; nothing was changed. HTTP 404. Illustrative (the API documents no code).
+pub const SEAT_NOT_FOUND: i64 = 12132;
 
 /// The `per_page` values accepted in strict per-page mode.
 pub const ALLOWED_PER_PAGE: [u64; 8] = [1, 5, 10, 20, 25, 50, 100, 1000];

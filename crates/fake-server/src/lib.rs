@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod adjacent;
 mod api;
 mod auth;
 pub mod codes;

@@ -1,4 +1,4 @@
-//! The nine operations and how a request path maps to one of them.
+//! The operations (the nine and the two next to them) and how a request path maps to one.
 
 use std::fmt;
 
@@ -6,7 +6,8 @@ use std::fmt;
 /// `https://api.cloudflare.com/client/v4`.
 pub const API_PREFIX: &str = "/client/v4";
 
-/// One of the nine Access Users operations.
+/// One of the nine Access Users operations, or one of the two next to them that
+/// offboarding needs (edit seats, revoke a user).
 ///
 /// Used to aim a [`FaultRule`](crate::FaultRule) at an operation
 /// ([`Route::Operation`](crate::Route::Operation)) and to tell journal entries apart
@@ -32,11 +33,15 @@ pub enum Operation {
     GetLastSeenIdentity,
     /// `GET /accounts/{account_id}/access/users/{user_id}/failed_logins`.
     ListFailedLogins,
+    /// `PATCH /accounts/{account_id}/access/seats`.
+    EditSeats,
+    /// `POST /accounts/{account_id}/access/organizations/revoke_user`.
+    RevokeUser,
 }
 
 impl Operation {
-    /// All nine operations, in the order of the API guide.
-    pub const ALL: [Operation; 9] = [
+    /// Every operation: the nine in the order of the API guide, then the two next to them.
+    pub const ALL: [Operation; 11] = [
         Operation::CreateUser,
         Operation::ListUsers,
         Operation::GetUser,
@@ -46,12 +51,15 @@ impl Operation {
         Operation::GetActiveSession,
         Operation::GetLastSeenIdentity,
         Operation::ListFailedLogins,
+        Operation::EditSeats,
+        Operation::RevokeUser,
     ];
 
     /// The HTTP method of the operation, e.g. `"POST"`.
     pub fn method(self) -> &'static str {
         match self {
-            Operation::CreateUser => "POST",
+            Operation::CreateUser | Operation::RevokeUser => "POST",
+            Operation::EditSeats => "PATCH",
             Operation::UpdateUser => "PUT",
             Operation::DeleteUser => "DELETE",
             _ => "GET",
@@ -70,6 +78,8 @@ impl Operation {
             Operation::GetActiveSession => "/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}",
             Operation::GetLastSeenIdentity => "/accounts/{account_id}/access/users/{user_id}/last_seen_identity",
             Operation::ListFailedLogins => "/accounts/{account_id}/access/users/{user_id}/failed_logins",
+            Operation::EditSeats => "/accounts/{account_id}/access/seats",
+            Operation::RevokeUser => "/accounts/{account_id}/access/organizations/revoke_user",
         }
     }
 
@@ -85,6 +95,8 @@ impl Operation {
             Operation::GetActiveSession => "get_active_session",
             Operation::GetLastSeenIdentity => "get_last_seen_identity",
             Operation::ListFailedLogins => "list_failed_logins",
+            Operation::EditSeats => "edit_seats",
+            Operation::RevokeUser => "revoke_user",
         }
     }
 
@@ -122,6 +134,8 @@ impl Operation {
             ["accounts", _, "access", "users", _, "active_sessions", _] => Operation::GetActiveSession,
             ["accounts", _, "access", "users", _, "last_seen_identity"] => Operation::GetLastSeenIdentity,
             ["accounts", _, "access", "users", _, "failed_logins"] => Operation::ListFailedLogins,
+            ["accounts", _, "access", "seats"] => Operation::EditSeats,
+            ["accounts", _, "access", "organizations", "revoke_user"] => Operation::RevokeUser,
             _ => return None,
         };
         (op.method() == method).then_some(op)
@@ -154,6 +168,10 @@ mod tests {
             ("GET", format!("{u}/active_sessions/X1aXj1lFVcqqyoXF"), Some(Operation::GetActiveSession)),
             ("GET", format!("{u}/last_seen_identity"), Some(Operation::GetLastSeenIdentity)),
             ("GET", format!("{u}/failed_logins"), Some(Operation::ListFailedLogins)),
+            ("PATCH", "/client/v4/accounts/x/access/seats".to_string(), Some(Operation::EditSeats)),
+            ("PUT", "/client/v4/accounts/x/access/seats".to_string(), None),
+            ("POST", "/client/v4/accounts/x/access/organizations/revoke_user".to_string(), Some(Operation::RevokeUser)),
+            ("GET", "/client/v4/accounts/x/access/organizations/revoke_user".to_string(), None),
             ("GET", format!("{u}/"), None),
             ("GET", format!("{u}/other"), None),
             ("GET", "/accounts/x/access/users".to_string(), None),

@@ -31,10 +31,19 @@ async fn every_catalogue_operation_is_routed_to_itself() {
         let method = reqwest::Method::from_bytes(operation.method.as_bytes()).unwrap();
         let mut request =
             http.request(method, format!("{}{path}", server.base_url())).bearer_auth("catalogue-test-token");
-        if matches!(operation.method, "POST" | "PUT") {
-            let email = if operation.method == "POST" { "new@example.com" } else { DEMO_USER_EMAIL };
-            let body = serde_json::json!({ "email": email, "name": "Catalogue Test" }).to_string();
-            request = request.header("content-type", "application/json").body(body);
+        let body = match operation.name {
+            "create_user" => Some(serde_json::json!({ "email": "new@example.com", "name": "Catalogue Test" })),
+            "update_user" => Some(serde_json::json!({ "email": DEMO_USER_EMAIL, "name": "Catalogue Test" })),
+            "revoke_user" => Some(serde_json::json!({ "email": DEMO_USER_EMAIL })),
+            // The demo user's seat.
+            "edit_seats" => {
+                Some(serde_json::json!([{ "seat_uid": "seat_uid", "access_seat": false, "gateway_seat": false }]))
+            }
+            _ => None,
+        };
+        assert_eq!(body.is_some(), matches!(operation.method, "POST" | "PUT" | "PATCH"), "{}", operation.name);
+        if let Some(body) = body {
+            request = request.header("content-type", "application/json").body(body.to_string());
         }
         let status = request.send().await.unwrap().status();
 

@@ -7,6 +7,7 @@ mod envelope;
 pub mod examples;
 mod ids;
 pub mod operations;
+mod seat;
 mod session;
 mod user;
 mod validation;
@@ -15,6 +16,7 @@ mod validation;
 pub use chrono;
 pub use envelope::{Envelope, ErrorSource, ResponseInfo, ResultInfo};
 pub use ids::{AccountId, SessionNonce, UserId};
+pub use seat::{MAX_SEAT_UID_LEN, RevokeUserParams, Seat, SeatChange};
 pub use session::{
     ActiveSession, ActiveSessionDetail, ActiveSessionMetadata, DeviceSession, FailedLogin, Geo, Identity,
     IdentityProvider, MtlsAuth, PostureCheck, PostureResult, SessionApp,

@@ -109,7 +109,18 @@ pub const GET_LAST_SEEN_IDENTITY: Operation =
 pub const LIST_FAILED_LOGINS: Operation =
     row("list_failed_logins", "GET", "/accounts/{account_id}/access/users/{user_id}/failed_logins", true);
 
-/// Every operation, in the order of the API guide.
+/// *Edit seats*: `PATCH /accounts/{account_id}/access/seats`. The body is a JSON **array**
+/// of [`SeatChange`](crate::SeatChange); the result an array of [`Seat`](crate::Seat).
+/// Next to the Access users operations: offboarding frees seats with it.
+pub const EDIT_SEATS: Operation = row("edit_seats", "PATCH", "/accounts/{account_id}/access/seats", true);
+/// *Revoke a user*: `POST /accounts/{account_id}/access/organizations/revoke_user`, with
+/// [`RevokeUserParams`](crate::RevokeUserParams) as body and `devices` query. The result
+/// is a bare boolean. Next to the Access users operations: offboarding ends sessions with it.
+pub const REVOKE_USER: Operation =
+    row("revoke_user", "POST", "/accounts/{account_id}/access/organizations/revoke_user", true);
+
+/// Every operation: the nine of the API guide, in its order, then the two next to them
+/// that offboarding needs.
 pub const ALL: &[Operation] = &[
     CREATE_USER,
     LIST_USERS,
@@ -120,6 +131,8 @@ pub const ALL: &[Operation] = &[
     GET_ACTIVE_SESSION,
     GET_LAST_SEEN_IDENTITY,
     LIST_FAILED_LOGINS,
+    EDIT_SEATS,
+    REVOKE_USER,
 ];
 
 #[cfg(test)]
@@ -151,8 +164,8 @@ mod tests {
     #[test]
     fn every_row_is_well_formed_and_unique() {
         for (i, op) in ALL.iter().enumerate() {
-            assert!(op.path.starts_with("/accounts/{account_id}/access/users"), "{op:?}");
-            assert!(matches!(op.method, "GET" | "POST" | "PUT" | "DELETE"), "{op:?}");
+            assert!(op.path.starts_with("/accounts/{account_id}/access/"), "{op:?}");
+            assert!(matches!(op.method, "GET" | "POST" | "PUT" | "PATCH" | "DELETE"), "{op:?}");
             // Each parameter is a whole segment.
             let rebuilt: String = op
                 .parts()
@@ -170,6 +183,6 @@ mod tests {
                 assert!((op.method, op.path) != (other.method, other.path), "{op:?} {other:?}");
             }
         }
-        assert_eq!(ALL.len(), 9);
+        assert_eq!(ALL.len(), 11);
     }
 }

@@ -1,0 +1,64 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod apply;
+mod audit;
+mod ensure;
+mod error;
+mod offboard;
+mod ops;
+mod plan;
+mod query;
+mod report;
+
+pub use apply::{ApplyOptions, DEFAULT_CONCURRENCY, Progress};
+pub use audit::{AuditOptions, AuditRow};
+pub use ensure::Ensured;
+pub use error::WorkflowError;
+pub use offboard::{OffboardOptions, ReclaimOptions};
+pub use plan::{Action, OffboardPlan, PersonPlan, Plan, PlanKind, PlannedStep, ReclaimPlan, SkipReason};
+pub use query::SeatCounts;
+pub use report::{OffboardReport, Outcome, PersonReport, ReclaimReport, Report, StepError, StepReport};
+
+use cfzt_access_users::Users;
+
+/// The page size the workflows list users with: the largest of the values Access is
+/// reported to accept besides 1000, so a walk takes few requests without huge pages.
+pub const LIST_PAGE_SIZE: u64 = 100;
+
+/// The operator workflows over the users of one account.
+///
+/// Made from the client's [`Users`] handle and cheap to clone. Every call goes through
+/// that client, so its retry policy and its request budget (on by default at Cloudflare's
+/// quota; see `ClientBuilder::rate_limit`) pace all of them.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use cfzt_access_users::{AccountId, Client};
+/// use cfzt_workflows::Workflows;
+///
+/// let client = Client::from_env()?;
+/// let account: AccountId = "023e105f4ecef8ad9ca31a8372d0c353".parse()?;
+/// let workflows = Workflows::new(client.users(&account));
+/// let counts = workflows.seat_counts().await?;
+/// println!("{} Access seats, {} Gateway seats", counts.access_seats, counts.gateway_seats);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Workflows {
+    users: Users,
+}
+
+impl Workflows {
+    /// Workflows over the users of the account `users` was made for.
+    pub fn new(users: Users) -> Self {
+        Self { users }
+    }
+
+    /// The client handle the workflows call through.
+    pub fn users(&self) -> &Users {
+        &self.users
+    }
+}

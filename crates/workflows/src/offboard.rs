@@ -1,0 +1,239 @@
+//! Planning offboarding and seat reclamation: look, decide, change nothing.
+
+use cfzt_access_users::{User, UserId};
+use cfzt_models::Timestamp;
+use futures_util::{StreamExt, TryStreamExt, stream};
+
+use crate::apply::DEFAULT_CONCURRENCY;
+use crate::plan::{Action, PersonPlan, Plan, PlanKind, PlannedStep, SkipReason};
+use crate::query::{same_email, seats};
+use crate::{WorkflowError, Workflows};
+
+/// How to offboard: whether to delete the users and revoke their devices, and how many
+/// people to look up at once.
+///
+/// ```
+/// let options = cfzt_workflows::OffboardOptions::default().delete(true).concurrency(8);
+/// assert!(options.deletes());
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy)]
+pub struct OffboardOptions {
+    delete: bool,
+    revoke_devices: bool,
+    concurrency: usize,
+}
+
+impl Default for OffboardOptions {
+    fn default() -> Self {
+        Self { delete: false, revoke_devices: false, concurrency: DEFAULT_CONCURRENCY }
+    }
+}
+
+impl OffboardOptions {
+    /// Also delete each user record, after revoking and freeing (default `false`).
+    #[must_use]
+    pub fn delete(mut self, delete: bool) -> Self {
+        self.delete = delete;
+        self
+    }
+
+    /// Also revoke each user's devices when revoking their sessions (default `false`).
+    #[must_use]
+    pub fn revoke_devices(mut self, revoke: bool) -> Self {
+        self.revoke_devices = revoke;
+        self
+    }
+
+    /// How many people are looked up at once while planning (default
+    /// [`DEFAULT_CONCURRENCY`]; 0 is taken as 1).
+    #[must_use]
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
+    }
+
+    /// Whether the plan deletes users.
+    pub fn deletes(&self) -> bool {
+        self.delete
+    }
+}
+
+/// How to reclaim seats: who is spared.
+///
+/// ```
+/// let options = cfzt_workflows::ReclaimOptions::default().exclude(["ceo@example.com"]);
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, Default)]
+pub struct ReclaimOptions {
+    exclude: Vec<String>,
+}
+
+impl ReclaimOptions {
+    /// Emails whose seats are kept whatever their activity (compared ignoring case). They
+    /// appear in the plan with the step skipped as [`SkipReason::Excluded`].
+    #[must_use]
+    pub fn exclude<I, S>(mut self, emails: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.exclude.extend(emails.into_iter().map(Into::into));
+        self
+    }
+}
+
+/// Every step skipped for the same reason.
+fn all_skipped(actions: &[Action], reason: &SkipReason) -> Vec<PlannedStep> {
+    actions.iter().map(|a| PlannedStep::skip(*a, reason.clone())).collect()
+}
+
+/// The seat step for a user as they are now.
+pub(crate) fn seat_step(user: &User) -> PlannedStep {
+    match (seats(user), &user.seat_uid) {
+        ((false, false), _) => PlannedStep::skip(Action::FreeSeat, SkipReason::HoldsNoSeat),
+        (_, None) => PlannedStep::skip(Action::FreeSeat, SkipReason::NoSeatUid),
+        (_, Some(_)) => PlannedStep::run(Action::FreeSeat),
+    }
+}
+
+/// `true` when revoking would end something: an active session, or a device when
+/// devices are revoked.
+pub(crate) fn has_something_to_revoke(sessions: usize, user: &User, revoke_devices: bool) -> bool {
+    sessions > 0 || (revoke_devices && user.active_device_count.unwrap_or(0) > 0)
+}
+
+impl Workflows {
+    /// Plans offboarding the people with these emails: for each, revoke their sessions,
+    /// free their seat and, with [`OffboardOptions::delete`], delete them, or why a step
+    /// is skipped ("no such user", "holds no seat", ...). Nothing is changed.
+    ///
+    /// People are looked up with bounded concurrency; a lookup that fails is recorded in
+    /// that person's plan ([`SkipReason::LookupFailed`]) and the others are planned. An
+    /// email given twice (ignoring case) is planned once.
+    ///
+    /// ```no_run
+    /// # async fn run(workflows: cfzt_workflows::Workflows) -> Result<(), cfzt_workflows::WorkflowError> {
+    /// use cfzt_workflows::{ApplyOptions, OffboardOptions};
+    /// let plan = workflows.plan_offboard(["leaver@example.com"], OffboardOptions::default().delete(true)).await;
+    /// println!("{plan}");
+    /// let report = workflows.apply(&plan, ApplyOptions::default()).await;
+    /// println!("{report}");
+    /// # Ok(()) }
+    /// ```
+    pub async fn plan_offboard<I, S>(&self, emails: I, options: OffboardOptions) -> Plan
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        // The same person asked for twice (in any case) is planned once.
+        let mut seen = std::collections::HashSet::new();
+        let emails: Vec<String> =
+            emails.into_iter().map(Into::into).filter(|e: &String| seen.insert(e.to_lowercase())).collect();
+        let people = stream::iter(emails)
+            .map(|email| self.plan_person(email, options))
+            .buffered(options.concurrency)
+            .collect()
+            .await;
+        Plan {
+            kind: PlanKind::Offboard,
+            planned_at: chrono::Utc::now(),
+            cutoff: None,
+            revoke_devices: options.revoke_devices,
+            people,
+        }
+    }
+
+    async fn plan_person(&self, email: String, options: OffboardOptions) -> PersonPlan {
+        let mut actions = vec![Action::RevokeSessions, Action::FreeSeat];
+        if options.delete {
+            actions.push(Action::DeleteUser);
+        }
+        let skipped = |reason: SkipReason| PersonPlan {
+            email: email.clone(),
+            user_id: None,
+            seat_uid: None,
+            steps: all_skipped(&actions, &reason),
+        };
+        let user = match self.find_by_email(&email).await {
+            Ok(Some(user)) => user,
+            Ok(None) => return skipped(SkipReason::NoSuchUser),
+            Err(WorkflowError::AmbiguousEmail { matches, .. }) => {
+                return skipped(SkipReason::AmbiguousEmail { matches });
+            }
+            Err(e) => return skipped(SkipReason::LookupFailed { error: e.to_string() }),
+        };
+        let id = match user.user_id() {
+            Ok(id) => id,
+            Err(e) => return skipped(SkipReason::LookupFailed { error: e.to_string() }),
+        };
+        let revoke = match self.users.active_sessions(&id).list().await {
+            Ok(sessions) if has_something_to_revoke(sessions.len(), &user, options.revoke_devices) => {
+                PlannedStep::run(Action::RevokeSessions)
+            }
+            Ok(_) => PlannedStep::skip(Action::RevokeSessions, SkipReason::NoActiveSessions),
+            Err(e) => PlannedStep::skip(Action::RevokeSessions, SkipReason::LookupFailed { error: e.to_string() }),
+        };
+        let mut steps = vec![revoke, seat_step(&user)];
+        if options.delete {
+            steps.push(PlannedStep::run(Action::DeleteUser));
+        }
+        PersonPlan { email, user_id: user.id.clone(), seat_uid: user.seat_uid.clone(), steps }
+    }
+
+    /// Plans reclaiming the seats of everyone inactive since `cutoff` (no successful
+    /// login on or after it, or none ever), except the excluded. They lose their seats,
+    /// not their user records. Users holding no seat are left out of the plan. Nothing is
+    /// changed.
+    ///
+    /// ```no_run
+    /// # async fn run(workflows: cfzt_workflows::Workflows) -> Result<(), cfzt_workflows::WorkflowError> {
+    /// use cfzt_workflows::{ApplyOptions, ReclaimOptions};
+    /// let cutoff = chrono::Utc::now() - chrono::Duration::days(90);
+    /// let plan = workflows.plan_reclaim(cutoff, ReclaimOptions::default().exclude(["ceo@example.com"])).await?;
+    /// let report = workflows.apply(&plan, ApplyOptions::default()).await;
+    /// println!("{report}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The error of a list call: a plan made from part of the users would look complete
+    /// and not be.
+    pub async fn plan_reclaim(&self, cutoff: Timestamp, options: ReclaimOptions) -> Result<Plan, WorkflowError> {
+        let people = self
+            .inactive_since(cutoff)
+            .try_filter_map(|user| {
+                let excluded = options.exclude.iter().any(|e| same_email(&user, e));
+                let mut step = seat_step(&user);
+                if step.skip == Some(SkipReason::HoldsNoSeat) {
+                    return futures_util::future::ready(Ok(None));
+                }
+                if excluded {
+                    step = PlannedStep::skip(Action::FreeSeat, SkipReason::Excluded);
+                }
+                let person = PersonPlan {
+                    email: user.email.clone().unwrap_or_default(),
+                    user_id: user.id.clone(),
+                    seat_uid: user.seat_uid.clone(),
+                    steps: vec![step],
+                };
+                futures_util::future::ready(Ok(Some(person)))
+            })
+            .try_collect()
+            .await?;
+        Ok(Plan {
+            kind: PlanKind::Reclaim,
+            planned_at: chrono::Utc::now(),
+            cutoff: Some(cutoff),
+            revoke_devices: false,
+            people,
+        })
+    }
+}
+
+/// The user id of a planned person, if the plan has a valid one.
+pub(crate) fn planned_id(person: &PersonPlan) -> Option<UserId> {
+    person.user_id.as_deref().and_then(|id| id.parse().ok())
+}
