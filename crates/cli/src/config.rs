@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 use cfzt_access_users::{AccountId, Client, Users};
-use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer};
+use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer, RateLimit};
 use cfzt_transport::{BudgetQuota, RetryPolicy};
 
 use crate::args::{GlobalArgs, RateLimitArg};
@@ -40,7 +40,12 @@ impl Context {
             None => builder.no_request_budget(),
         };
         let (account, demo) = if global.demo {
-            let server = FakeServer::start().await.map_err(CliError::io("starting the demo server"))?;
+            // With Cloudflare's rate limit, so that the demo answers as the API would.
+            let server = FakeServer::builder()
+                .rate_limit(RateLimit::cloudflare())
+                .start()
+                .await
+                .map_err(CliError::io("starting the demo server"))?;
             // The demo never reads real credentials: the fake accepts any token.
             builder = builder.base_url(server.base_url()).api_token("demo");
             let account = DEMO_ACCOUNT_ID.parse().expect("the demo account id is valid");
@@ -80,8 +85,8 @@ impl Context {
         self.client.users(&self.account)
     }
 
-    /// The time requests have spent waiting for the rate budget so far.
-    #[allow(dead_code)] // For the progress bar of the bulk commands.
+    /// The time requests have spent waiting for the rate budget so far (waits that overlap
+    /// count once), for the progress bar.
     pub(crate) fn budget_wait(&self) -> std::time::Duration {
         self.budget.as_ref().map_or(std::time::Duration::ZERO, |b| b.waited())
     }

@@ -18,19 +18,23 @@ pub(crate) const EXIT_OK: u8 = 0;
 pub(crate) const EXIT_ERROR: u8 = 1;
 /// Exit code: a usage error (clap uses it for its own).
 pub(crate) const EXIT_USAGE: u8 = 2;
+/// Exit code: a bulk command finished but some items failed.
+pub(crate) const EXIT_PARTIAL: u8 = 3;
 
 /// Why a command failed.
 #[derive(Debug)]
 pub(crate) enum CliError {
     /// A call failed; `needs` is the token permission the command needs, for a 403's hint.
     Api { source: SdkError, needs: &'static str },
-    /// Nothing matched, e.g. `users find` of an email no user has.
-    NotFound { message: String, hint: Option<String> },
+    /// Anything else that stops a command, e.g. `users find` of an email no user has.
+    Failed { message: String, hint: Option<String> },
     /// The command line or the environment lacks something, or a change was refused
     /// without `--yes` off a terminal.
     Usage { message: String, hint: Option<String> },
     /// The person at the terminal declined.
     Declined(String),
+    /// A bulk command finished, but some of its items failed.
+    Partial { message: String, hint: Option<String> },
     /// Reading or writing a file or the terminal failed.
     Io { context: String, source: io::Error },
 }
@@ -55,6 +59,7 @@ impl CliError {
         match self {
             CliError::Usage { .. } => EXIT_USAGE,
             CliError::Api { source, .. } if source.is_validation() => EXIT_USAGE,
+            CliError::Partial { .. } => EXIT_PARTIAL,
             _ => EXIT_ERROR,
         }
     }
@@ -68,7 +73,9 @@ impl CliError {
     pub(crate) fn render(&self) -> String {
         let (message, hint) = match self {
             CliError::Api { source, needs } => (chain(source), api_hint(source, needs)),
-            CliError::NotFound { message, hint } | CliError::Usage { message, hint } => (message.clone(), hint.clone()),
+            CliError::Failed { message, hint }
+            | CliError::Usage { message, hint }
+            | CliError::Partial { message, hint } => (message.clone(), hint.clone()),
             CliError::Declined(message) => (message.clone(), None),
             CliError::Io { context, source } => (format!("{context}: {source}"), None),
         };
@@ -166,6 +173,7 @@ mod tests {
     fn exit_codes() {
         assert_eq!(CliError::usage("x", None).exit_code(), EXIT_USAGE);
         assert_eq!(CliError::Declined("no".into()).exit_code(), EXIT_ERROR);
+        assert_eq!(CliError::Partial { message: "1 of 2 failed".into(), hint: None }.exit_code(), EXIT_PARTIAL);
         let validation = SdkError::from(cfzt_models::ValidationError::new("email", "is empty"));
         assert_eq!(CliError::api(SEATS_WRITE)(validation).exit_code(), EXIT_USAGE);
     }

@@ -10,7 +10,10 @@ mod commands;
 mod config;
 mod confirm;
 mod errors;
+mod inputs;
 mod output;
+mod progress;
+mod resume;
 
 use std::process::ExitCode;
 

@@ -105,6 +105,8 @@ fn find_matches_the_email_exactly_whatever_its_case() {
     let out = run(&mut fake.cfzt(&["users", "find", "nobody@example.com"]), 1);
     assert!(out.stdout.is_empty());
     assert!(stderr(&out).contains("nobody@example.com"));
+
+    run(&mut fake.cfzt(&["users", "find", "not an email"]), 2);
 }
 
 #[test]
@@ -174,4 +176,18 @@ fn a_failure_midway_closes_the_json_array_and_exits_1() {
     let out = run(&mut fake.cfzt(&["users", "list", "--per-page", "2", "-o", "json"]), 1);
     assert_eq!(strings(json(&out).as_array().unwrap(), "email"), fake.emails()[..2]);
     assert!(stderr(&out).contains("HTTP 400"));
+}
+
+#[test]
+fn a_long_list_streams_every_user_once() {
+    let fake = Fake::with(|b| b.empty());
+    for i in 0..20_000 {
+        let params = cfzt_models::CreateUserParams::new(format!("user{i}@example.com"));
+        assert!(fake.server.add_user(&Fake::account(), params).is_some());
+    }
+    let out = run(&mut fake.cfzt(&["users", "list", "--per-page", "1000", "-o", "csv"]), 0);
+    let (_, rows) = csv(&out);
+    assert_eq!(rows.len(), 20_000);
+    assert_eq!(rows[0]["email"], "user0@example.com");
+    assert_eq!(rows[19_999]["email"], "user19999@example.com");
 }

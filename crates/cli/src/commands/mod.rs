@@ -1,5 +1,7 @@
 //! Runs the parsed command: one module per command group.
 
+mod bulk;
+mod reports;
 mod sessions;
 mod users;
 
@@ -8,7 +10,9 @@ use std::io;
 use cfzt_access_users::Error as SdkError;
 use futures_util::{Stream, StreamExt};
 
-use crate::args::{Cli, Command};
+use cfzt_workflows::WorkflowError;
+
+use crate::args::{Cli, Command, SeatsCommand};
 use crate::config::Context;
 use crate::errors::CliError;
 use crate::output::{Record, Shape, Sink};
@@ -19,11 +23,23 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
     let result = match cli.command {
         Command::Users(command) => users::run(&ctx, command).await,
         Command::Sessions(command) => sessions::run(&ctx, command).await,
+        Command::Seats(SeatsCommand::Count) => reports::seats_count(&ctx).await,
+        Command::Reclaim(args) => bulk::reclaim(&ctx, args).await,
+        Command::Offboard(args) => bulk::offboard(&ctx, args).await,
+        Command::Export(args) => reports::export(&ctx, args).await,
         Command::Identity { user } => sessions::identity(&ctx, &user).await,
         Command::FailedLogins { user } => sessions::failed_logins(&ctx, &user).await,
     };
     ctx.close().await;
     result
+}
+
+/// Wraps a workflow's error of a command that needs `permission`.
+fn workflow_error(permission: &'static str) -> impl FnOnce(WorkflowError) -> CliError {
+    move |error| match error {
+        WorkflowError::Api(source) => CliError::Api { source, needs: permission },
+        other => CliError::Failed { message: other.to_string(), hint: None },
+    }
 }
 
 /// Prints one item to stdout.

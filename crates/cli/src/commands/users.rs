@@ -1,9 +1,9 @@
 //! `cfzt users ...`: list, find, get, create, rename, delete.
 
-use cfzt_access_users::{CreateUserParams, UpdateUserParams, User, UserId};
-use futures_util::TryStreamExt;
+use cfzt_access_users::{CreateUserParams, UpdateUserParams, UserId};
+use cfzt_workflows::Workflows;
 
-use super::{print_one, print_stream};
+use super::{print_one, print_stream, workflow_error};
 use crate::args::{ListArgs, UsersCommand};
 use crate::config::Context;
 use crate::confirm;
@@ -49,27 +49,17 @@ async fn list(ctx: &Context, args: ListArgs) -> Result<(), CliError> {
     print_stream(ctx, request.items(), AUDIT_LOGS_READ).await.map(drop)
 }
 
-/// The API's email filter is not documented as exact, so the matches are checked again here.
+/// The workflows' exact match: the API's email filter is not documented as exact, and two
+/// users differing only in case are refused rather than one of them picked.
 async fn find(ctx: &Context, email: &str) -> Result<(), CliError> {
-    let matches: Vec<User> = ctx
-        .users()
-        .list()
-        .email(email)
-        .items()
-        .try_filter(|u| std::future::ready(u.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(email))))
-        .try_collect()
-        .await
-        .map_err(CliError::api(AUDIT_LOGS_READ))?;
-    let Some(user) = matches.first() else {
-        return Err(CliError::NotFound {
+    let found = Workflows::new(ctx.users()).find_by_email(email).await.map_err(workflow_error(AUDIT_LOGS_READ))?;
+    let Some(user) = found else {
+        return Err(CliError::Failed {
             message: format!("no user has the email {email:?}"),
             hint: Some("`cfzt users list --search TEXT` finds users by part of their name or email".into()),
         });
     };
-    if matches.len() > 1 {
-        eprintln!("warning: {} users have the email {email:?}; printing the first", matches.len());
-    }
-    print_one(ctx, user)
+    print_one(ctx, &user)
 }
 
 async fn delete(ctx: &Context, id: &UserId, yes: bool) -> Result<(), CliError> {

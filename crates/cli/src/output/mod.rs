@@ -1,5 +1,6 @@
 //! Writing results: one [`Sink`] per command, fed item by item, in the chosen [`Format`].
 
+mod bulk;
 mod csv;
 mod json;
 mod records;
@@ -9,6 +10,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+pub(crate) use bulk::{ExportRow, PlanRow, ReportRow};
 pub(crate) use records::DeletedUser;
 
 /// How results are printed.
@@ -95,6 +97,13 @@ pub(crate) fn print_one<R: Record, W: Write>(format: Format, writer: W, record: 
     let mut sink = Sink::new::<R>(format, Shape::One, writer);
     sink.write(record)?;
     sink.finish()
+}
+
+/// Prints any value as one pretty JSON document (a plan, a report).
+pub(crate) fn print_json<T: Serialize, W: Write>(mut writer: W, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut writer, value)?;
+    writer.write_all(b"\n")?;
+    writer.flush()
 }
 
 /// A cell without control characters, so that a value from the API cannot move the

@@ -39,6 +39,23 @@ macro_rules! examples {
     };
 }
 
+/// A plan -> apply command's after-help: its examples, what it prints, the exit codes.
+macro_rules! plan_examples {
+    ($($line:literal),+ $(,)?) => {
+        concat!("Examples:\n", $("  ", $line, "\n",)+ "
+Without --yes the command prints its plan (one row per person and step: run, or skip and why)
+and changes nothing. With --yes it applies the plan and prints the report (one row per person
+and step: done, skipped, failed, not_attempted). With -o json, the plan or report is one object.
+A progress bar is drawn on stderr when stderr is a terminal.
+
+", exit_codes!())
+    };
+}
+
+mod bulk;
+
+pub(crate) use bulk::{ApplyArgs, ExportArgs, ExportPart, OffboardArgs, ReclaimArgs, SeatsCommand};
+
 /// Output rules and exit codes, shown after the top-level help.
 pub(crate) const AFTER_HELP: &str = concat!(
     "Output (--output):
@@ -111,6 +128,29 @@ pub(crate) enum Command {
     /// A user's active Access sessions.
     #[command(subcommand)]
     Sessions(SessionsCommand),
+    /// Seat counts, from the users themselves.
+    #[command(subcommand)]
+    Seats(SeatsCommand),
+    /// Free the seats of people inactive for N days (they keep their user record).
+    #[command(after_help = plan_examples!(
+        "cfzt reclaim --inactive-days 90                # the plan; nothing changes",
+        "cfzt reclaim --inactive-days 90 --exclude keep.txt --exclude-email ceo@example.com \\",
+        "    --yes --resume reclaim.done",
+    ))]
+    Reclaim(ReclaimArgs),
+    /// Offboard people: revoke their sessions, free their seats and, with --delete, delete them.
+    #[command(after_help = plan_examples!(
+        "cfzt offboard leaver@example.com               # the plan; nothing changes",
+        "cfzt offboard --from-file leavers.txt --delete --yes --resume offboard.done",
+        "cut -d, -f1 leavers.csv | cfzt offboard --from-file - --yes",
+    ))]
+    Offboard(OffboardArgs),
+    /// Every user with their sessions, failed logins and last seen identity, one row each.
+    #[command(after_help = examples!(
+        "cfzt export -o csv > audit.csv",
+        "cfzt export --with sessions,identity -o ndjson | jq 'select(.active_sessions > 0)'",
+    ))]
+    Export(ExportArgs),
     /// The identity Access last saw for a user.
     #[command(after_help = examples!("cfzt identity f174e90a-fafe-4643-bbbc-4a0ed4fc8415 -o json"))]
     Identity {
