@@ -1,0 +1,88 @@
+//! The options of the bulk commands: seats, reclaim, offboard and export.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+/// How many people or users are worked on at once [default: 4].
+const CONCURRENCY_HELP: &str = "How many people are worked on at once, inside the rate budget";
+
+/// `cfzt seats ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum SeatsCommand {
+    /// Count Access and Gateway seats from the users themselves (not from `total_count`,
+    /// which counts every user record).
+    #[command(after_help = examples!("cfzt seats count", "cfzt seats count -o json | jq .any_seat"))]
+    Count,
+}
+
+/// What every plan -> apply command takes.
+#[derive(Debug, Args)]
+pub(crate) struct ApplyArgs {
+    /// Apply the plan. Without it the plan is printed and nothing changes.
+    #[arg(long, short = 'y')]
+    pub(crate) yes: bool,
+    /// Record each finished item in FILE; a rerun with the same FILE skips them.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) resume: Option<PathBuf>,
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64),
+          help = CONCURRENCY_HELP)]
+    pub(crate) concurrency: u16,
+}
+
+/// `cfzt reclaim`.
+#[derive(Debug, Args)]
+pub(crate) struct ReclaimArgs {
+    /// Reclaim the seats of users with no successful login in this many days (or ever).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub(crate) inactive_days: u32,
+    /// A file of emails whose seats are kept, one per line (`#` comments; `-` for stdin).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) exclude: Option<PathBuf>,
+    /// An email whose seat is kept; repeat for more.
+    #[arg(long, value_name = "EMAIL")]
+    pub(crate) exclude_email: Vec<String>,
+    #[command(flatten)]
+    pub(crate) apply: ApplyArgs,
+}
+
+/// `cfzt offboard`.
+#[derive(Debug, Args)]
+pub(crate) struct OffboardArgs {
+    /// The emails of the people who leave.
+    #[arg(value_name = "EMAIL", required_unless_present = "from_file")]
+    pub(crate) emails: Vec<String>,
+    /// Read the emails from FILE, one per line (`#` comments; `-` for stdin).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) from_file: Option<PathBuf>,
+    /// Also delete each user record after revoking sessions and freeing seats.
+    #[arg(long)]
+    pub(crate) delete: bool,
+    /// Also revoke the devices of each person when revoking their sessions.
+    #[arg(long)]
+    pub(crate) revoke_devices: bool,
+    #[command(flatten)]
+    pub(crate) apply: ApplyArgs,
+}
+
+/// The parts `export` joins to each user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ExportPart {
+    /// Active sessions: their count and applications.
+    Sessions,
+    /// Failed logins: their count and the latest.
+    FailedLogins,
+    /// The last seen identity: IP, country, identity provider, WARP.
+    Identity,
+}
+
+/// `cfzt export`.
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// The parts joined to each user [default: all three].
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "PARTS")]
+    pub(crate) with: Vec<ExportPart>,
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64),
+          help = CONCURRENCY_HELP)]
+    pub(crate) concurrency: u16,
+}

@@ -1,0 +1,193 @@
+//! What can end a command, its exit code, and the one or two lines a person reads: what
+//! went wrong (Cloudflare's message and code, the cf-ray) and, where one fits, what to do.
+
+use std::fmt::Write as _;
+use std::io;
+use std::time::Duration;
+
+use cfzt_access_users::Error as SdkError;
+
+/// The token permission the read operations need.
+pub(crate) const AUDIT_LOGS_READ: &str = "Access: Audit Logs Read";
+/// The token permission that changing users and seats needs.
+pub(crate) const SEATS_WRITE: &str = "Zero Trust: Seats Write";
+
+/// Exit code: done.
+pub(crate) const EXIT_OK: u8 = 0;
+/// Exit code: an error.
+pub(crate) const EXIT_ERROR: u8 = 1;
+/// Exit code: a usage error (clap uses it for its own).
+pub(crate) const EXIT_USAGE: u8 = 2;
+/// Exit code: a bulk command finished but some items failed.
+pub(crate) const EXIT_PARTIAL: u8 = 3;
+
+/// Why a command failed.
+#[derive(Debug)]
+pub(crate) enum CliError {
+    /// A call failed; `needs` is the token permission the command needs, for a 403's hint.
+    Api { source: SdkError, needs: &'static str },
+    /// Anything else that stops a command, e.g. `users find` of an email no user has.
+    Failed { message: String, hint: Option<String> },
+    /// The command line or the environment lacks something, or a change was refused
+    /// without `--yes` off a terminal.
+    Usage { message: String, hint: Option<String> },
+    /// The person at the terminal declined.
+    Declined(String),
+    /// A bulk command finished, but some of its items failed.
+    Partial { message: String, hint: Option<String> },
+    /// Reading or writing a file or the terminal failed.
+    Io { context: String, source: io::Error },
+}
+
+impl CliError {
+    /// Wraps an SDK error of a command that needs `permission`.
+    pub(crate) fn api(permission: &'static str) -> impl FnOnce(SdkError) -> CliError {
+        move |source| CliError::Api { source, needs: permission }
+    }
+
+    pub(crate) fn usage(message: impl Into<String>, hint: Option<String>) -> CliError {
+        CliError::Usage { message: message.into(), hint }
+    }
+
+    pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(io::Error) -> CliError {
+        let context = context.into();
+        move |source| CliError::Io { context, source }
+    }
+
+    /// The process's exit code for this failure.
+    pub(crate) fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage { .. } => EXIT_USAGE,
+            CliError::Api { source, .. } if source.is_validation() => EXIT_USAGE,
+            CliError::Partial { .. } => EXIT_PARTIAL,
+            _ => EXIT_ERROR,
+        }
+    }
+
+    /// `true` when stdout was closed early (`cfzt users list | head`): not worth a message.
+    pub(crate) fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+    }
+
+    /// The message for stderr: `error: ...`, and `hint: ...` where one fits.
+    pub(crate) fn render(&self) -> String {
+        let (message, hint) = match self {
+            CliError::Api { source, needs } => (chain(source), api_hint(source, needs)),
+            CliError::Failed { message, hint }
+            | CliError::Usage { message, hint }
+            | CliError::Partial { message, hint } => (message.clone(), hint.clone()),
+            CliError::Declined(message) => (message.clone(), None),
+            CliError::Io { context, source } => (format!("{context}: {source}"), None),
+        };
+        let mut out = format!("error: {message}");
+        if let Some(hint) = hint {
+            let _ = write!(out, "\nhint: {hint}");
+        }
+        out
+    }
+}
+
+impl From<io::Error> for CliError {
+    fn from(source: io::Error) -> Self {
+        CliError::Io { context: "writing the output".into(), source }
+    }
+}
+
+/// An error and its sources on one line: the SDK's `Display` never repeats its source.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        let _ = write!(out, ": {s}");
+        source = s.source();
+    }
+    out
+}
+
+const CREDENTIALS: &str = "CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY)";
+
+fn api_hint(error: &SdkError, needs: &str) -> Option<String> {
+    if error.is_config() {
+        return Some(format!("set {CREDENTIALS}, or try the command with --demo"));
+    }
+    if error.is_rate_limited() && error.as_api().is_none() {
+        // The client's own budget refused to wait past --deadline.
+        return Some(rate_limit_hint(error.retry_after()));
+    }
+    if error.is_transport() {
+        return Some(
+            "no answer came: check the network and --base-url; --timeout and --max-retries set how \
+                     long to keep trying"
+                .into(),
+        );
+    }
+    let api = error.as_api()?;
+    let hint = match api.status.as_u16() {
+        401 => format!("the credentials were refused: check {CREDENTIALS}"),
+        400 if [6003, 6111, 9109].iter().any(|&c| api.has_code(c)) => {
+            format!("the credentials are malformed or wrong: check {CREDENTIALS}")
+        }
+        403 => format!(
+            "the API token needs the \"{needs}\" permission for this account (or --account names an account \
+             the token cannot use)"
+        ),
+        404 => match api.operation {
+            "get_active_session" => "no such session: `cfzt sessions list USER` shows the nonces".into(),
+            _ => "no such user in this account: `cfzt users find EMAIL` shows a user's id".into(),
+        },
+        400 if api.operation == "update_user" => {
+            "--email must be the user's current email: `cfzt users get ID` shows it".into()
+        }
+        409 => "a user with this email exists already: `cfzt users find EMAIL` shows them".into(),
+        429 => rate_limit_hint(error.retry_after()),
+        500..=599 => {
+            "Cloudflare failed to answer; try again later, and quote the cf-ray to Cloudflare support if it lasts"
+                .into()
+        }
+        _ => return None,
+    };
+    Some(hint)
+}
+
+/// Cloudflare blocks a token that went over its budget for up to five minutes.
+fn rate_limit_hint(retry_after: Option<Duration>) -> String {
+    let budget = "Cloudflare's rate budget for this token (1,200 requests per 5 minutes) is spent";
+    match retry_after {
+        Some(wait) => {
+            let at = chrono::Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
+            format!(
+                "{budget}; it resets in {} s, at {} UTC: run the command again then",
+                wait.as_secs(),
+                at.format("%H:%M:%S")
+            )
+        }
+        None => format!("{budget}; it resets within 5 minutes: run the command again then"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes() {
+        assert_eq!(CliError::usage("x", None).exit_code(), EXIT_USAGE);
+        assert_eq!(CliError::Declined("no".into()).exit_code(), EXIT_ERROR);
+        assert_eq!(CliError::Partial { message: "1 of 2 failed".into(), hint: None }.exit_code(), EXIT_PARTIAL);
+        let validation = SdkError::from(cfzt_models::ValidationError::new("email", "is empty"));
+        assert_eq!(CliError::api(SEATS_WRITE)(validation).exit_code(), EXIT_USAGE);
+    }
+
+    #[test]
+    fn the_rate_limit_hint_says_when() {
+        let hint = rate_limit_hint(Some(Duration::from_secs(120)));
+        assert!(hint.contains("resets in 120 s, at "), "{hint}");
+        assert!(rate_limit_hint(None).contains("within 5 minutes"));
+    }
+
+    #[test]
+    fn render_has_a_hint_line_only_when_there_is_a_hint() {
+        assert_eq!(CliError::usage("no account", None).render(), "error: no account");
+        assert_eq!(CliError::usage("a", Some("b".into())).render(), "error: a\nhint: b");
+    }
+}

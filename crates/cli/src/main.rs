@@ -1,0 +1,40 @@
+//! `cfzt`: Cloudflare Zero Trust Access users, sessions and seats from the shell.
+//!
+//! `cfzt --help` lists the commands; `cfzt --demo users list` tries them with no account.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod args;
+mod budget;
+mod commands;
+mod config;
+mod confirm;
+mod errors;
+mod inputs;
+mod output;
+mod progress;
+mod resume;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(errors::EXIT_ERROR);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::from(errors::EXIT_OK),
+        // The reader went away (`cfzt users list | head`): nothing more to say.
+        Err(e) if e.is_broken_pipe() => ExitCode::from(errors::EXIT_OK),
+        Err(e) => {
+            eprintln!("{}", e.render());
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

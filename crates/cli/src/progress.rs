@@ -1,0 +1,99 @@
+//! The progress bar of bulk commands: on stderr, and only when stderr is a terminal, so a
+//! log file or a CI job sees none of it.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Counts, rate and the time spent waiting for the rate budget, cleared when done.
+#[derive(Debug, Clone)]
+pub(crate) struct Progress {
+    bar: ProgressBar,
+}
+
+/// The bar of work whose size is known: position, length, rate and time left.
+const BAR: &str = "{spinner} {prefix} [{bar:30}] {pos}/{len} {per_sec:.dim} eta {eta} {msg}";
+/// The counter of work whose size is not known: how many so far, and the rate.
+const COUNTER: &str = "{spinner} {prefix} {pos} {per_sec:.dim} {elapsed} {msg}";
+/// The spinner of a wait with nothing to count.
+const SPINNER: &str = "{spinner} {prefix} {elapsed}";
+
+impl Progress {
+    /// A bar for `total` items; `verb` says what is done to them ("offboarding").
+    pub(crate) fn new(total: u64, verb: &'static str) -> Progress {
+        Progress::with(Some(total), BAR, verb, std::io::stderr().is_terminal())
+    }
+
+    /// A counter for items of a number not known in advance ("exporting").
+    pub(crate) fn counter(verb: &'static str) -> Progress {
+        Progress::with(None, COUNTER, verb, std::io::stderr().is_terminal())
+    }
+
+    /// A spinner for work of unknown length, e.g. planning.
+    pub(crate) fn spinner(verb: &'static str) -> Progress {
+        Progress::with(None, SPINNER, verb, std::io::stderr().is_terminal())
+    }
+
+    fn with(total: Option<u64>, template: &str, verb: &'static str, visible: bool) -> Progress {
+        let target = if visible { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
+        let bar = ProgressBar::with_draw_target(total, target);
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_prefix(verb);
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Progress { bar }
+    }
+
+    /// Sets the counts: items finished (failed ones included) and how many failed, and the
+    /// time spent waiting for the rate budget so far.
+    pub(crate) fn update(&self, done: u64, failed: u64, budget_wait: Duration) {
+        self.bar.set_position(done);
+        let mut msg = String::new();
+        if failed > 0 {
+            msg.push_str(&format!("{failed} failed "));
+        }
+        if !budget_wait.is_zero() {
+            msg.push_str(&format!("waited {} for the rate budget", indicatif::HumanDuration(budget_wait)));
+        }
+        self.bar.set_message(msg);
+    }
+
+    /// Prints a line on stderr, above the bar when one is drawn.
+    pub(crate) fn println(&self, line: &str) {
+        if self.bar.is_hidden() {
+            eprintln!("{line}");
+        } else {
+            self.bar.println(line);
+        }
+    }
+
+    /// Removes the bar from the terminal.
+    pub(crate) fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hidden_bar_still_counts() {
+        let progress = Progress::with(Some(10), BAR, "testing", false);
+        assert!(progress.bar.is_hidden());
+        progress.update(4, 1, Duration::from_secs(3));
+        assert_eq!(progress.bar.position(), 4);
+        assert!(progress.bar.message().contains("1 failed"));
+        assert!(progress.bar.message().contains("rate budget"));
+        progress.finish();
+    }
+
+    #[test]
+    fn the_templates_parse() {
+        for template in [BAR, COUNTER, SPINNER] {
+            assert!(ProgressStyle::with_template(template).is_ok(), "{template}");
+        }
+    }
+}
