@@ -18,7 +18,8 @@ pub(crate) struct Context {
     pub(crate) client: Client,
     pub(crate) account: AccountId,
     pub(crate) format: Format,
-    /// The request budget, metered; `None` with `--rate-limit off`.
+    /// The request budget, metered; `None` with `--rate-limit off` or one kept in Redis
+    /// (`--budget`), whose waits are not metered here.
     budget: Option<Arc<MeteredBudget>>,
     /// The embedded fake server of `--demo`, stopped by [`Context::close`].
     demo: Option<FakeServer>,
@@ -30,15 +31,31 @@ impl Context {
     pub(crate) async fn open(global: &GlobalArgs) -> Result<Context, CliError> {
         let format = Format::resolve(global.output, std::io::stdout().is_terminal());
         let mut builder = Client::builder().retry_policy(retry_policy(global));
-        let budget = match global.rate_limit {
+        let quota = match global.rate_limit {
             Some(RateLimitArg::Off) => None,
-            Some(RateLimitArg::Quota(quota)) => Some(Arc::new(MeteredBudget::new(quota))),
-            None => Some(Arc::new(MeteredBudget::new(BudgetQuota::cloudflare()))),
+            Some(RateLimitArg::Quota(quota)) => Some(quota),
+            None => Some(BudgetQuota::cloudflare()),
         };
-        builder = match &budget {
-            Some(budget) => builder.request_budget(budget.clone()),
-            None => builder.no_request_budget(),
+        // A budget kept in Redis is shared with other processes; this one is metered.
+        let budget = match (&global.budget, quota) {
+            (Some(_), None) => {
+                return Err(CliError::usage(
+                    "--budget keeps a rate budget in Redis, and --rate-limit off switches the budget off",
+                    Some("drop one of them".into()),
+                ));
+            }
+            (Some(url), Some(quota)) => {
+                builder = builder.rate_limit(quota).redis_budget(url.clone());
+                None
+            }
+            (None, quota) => quota.map(|quota| Arc::new(MeteredBudget::new(quota))),
         };
+        if global.budget.is_none() {
+            builder = match &budget {
+                Some(budget) => builder.request_budget(budget.clone()),
+                None => builder.no_request_budget(),
+            };
+        }
         let (account, demo) = if global.demo {
             // With Cloudflare's rate limit, so that the demo answers as the API would.
             let server = FakeServer::builder()

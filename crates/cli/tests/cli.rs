@@ -142,3 +142,27 @@ fn global_flags_go_anywhere_and_the_base_url_flag_wins() {
     let (_, rows) = csv(&run(&mut cmd, 0));
     assert_eq!(rows.len(), 5);
 }
+
+#[test]
+fn the_rate_budget_can_live_in_redis() {
+    // `None` after a loud notice when redis-server is missing; under CI=true it panics.
+    let Some(redis) = cfzt_transport::test_util::RedisServer::start() else { return };
+    let fake = Fake::with(|b| b.rate_limit(RateLimit::new(4, Duration::from_secs(1))));
+    // From the flag, and from CFZT_BUDGET_URL: paced through Redis, nothing refused.
+    let out =
+        run(&mut fake.cfzt(&["users", "list", "--per-page", "1", "--rate-limit", "4/1s", "--budget", &redis.url()]), 0);
+    assert_eq!(ndjson(&out).len(), 5);
+    let mut cmd = fake.cfzt(&["users", "list", "--per-page", "1", "--rate-limit", "4/1s"]);
+    let out = run(cmd.env("CFZT_BUDGET_URL", redis.url()), 0);
+    assert_eq!(ndjson(&out).len(), 5);
+    assert_eq!(fake.server.rate_limit_stats_of_token(TOKEN).refused, 0);
+    // A store that cannot be reached: paced in this process, with a warning.
+    let port = redis.port();
+    redis.kill();
+    let down = format!("redis://127.0.0.1:{port}");
+    let out = run(&mut fake.cfzt(&["users", "get", DEMO_USER_ID, "--budget", &down]), 0);
+    assert_eq!(ndjson(&out).len(), 1);
+    // --budget with the budget off is a usage error.
+    let out = run(&mut fake.cfzt(&["users", "get", DEMO_USER_ID, "--budget", &down, "--rate-limit", "off"]), 2);
+    assert!(stderr(&out).contains("--budget"), "{}", stderr(&out));
+}

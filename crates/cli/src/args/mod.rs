@@ -109,6 +109,12 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, value_name = "N/WINDOW|off", value_parser = parse_rate_limit)]
     pub(crate) rate_limit: Option<RateLimitArg>,
 
+    /// Keep the rate budget in Redis, shared by every process that uses the same token and
+    /// store, e.g. redis://127.0.0.1:6379. While Redis is unreachable, requests are paced
+    /// in this process with a warning [default: in this process only].
+    #[arg(long, global = true, env = "CFZT_BUDGET_URL", value_name = "URL")]
+    pub(crate) budget: Option<String>,
+
     /// Give up a request that would take longer than this, waits for the rate budget
     /// included, e.g. 30s [default: wait as long as the budget says].
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]

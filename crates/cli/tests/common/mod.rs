@@ -61,6 +61,7 @@ pub fn cfzt(args: &[&str]) -> Command {
         "CLOUDFLARE_API_KEY",
         "CLOUDFLARE_ACCOUNT_ID",
         "CLOUDFLARE_BASE_URL",
+        "CFZT_BUDGET_URL",
     ] {
         cmd.env_remove(var);
     }
