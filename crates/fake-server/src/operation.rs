@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use cfzt_models::operations;
+
 /// The path prefix every operation is served under, mirroring
 /// `https://api.cloudflare.com/client/v4`.
 pub const API_PREFIX: &str = "/client/v4";
@@ -55,53 +57,45 @@ impl Operation {
         Operation::RevokeUser,
     ];
 
+    /// The operation's row in the catalogue the SDK sends by (`cfzt_models::operations`):
+    /// its name, method and path template come from there, so that the fake server routes
+    /// exactly what the client sends.
+    pub fn row(self) -> &'static operations::Operation {
+        match self {
+            Operation::CreateUser => &operations::CREATE_USER,
+            Operation::ListUsers => &operations::LIST_USERS,
+            Operation::GetUser => &operations::GET_USER,
+            Operation::UpdateUser => &operations::UPDATE_USER,
+            Operation::DeleteUser => &operations::DELETE_USER,
+            Operation::ListActiveSessions => &operations::LIST_ACTIVE_SESSIONS,
+            Operation::GetActiveSession => &operations::GET_ACTIVE_SESSION,
+            Operation::GetLastSeenIdentity => &operations::GET_LAST_SEEN_IDENTITY,
+            Operation::ListFailedLogins => &operations::LIST_FAILED_LOGINS,
+            Operation::EditSeats => &operations::EDIT_SEATS,
+            Operation::RevokeUser => &operations::REVOKE_USER,
+        }
+    }
+
     /// The HTTP method of the operation, e.g. `"POST"`.
     pub fn method(self) -> &'static str {
-        match self {
-            Operation::CreateUser | Operation::RevokeUser => "POST",
-            Operation::EditSeats => "PATCH",
-            Operation::UpdateUser => "PUT",
-            Operation::DeleteUser => "DELETE",
-            _ => "GET",
-        }
+        self.row().method
     }
 
     /// The path template of the operation, relative to the base URL, e.g.
     /// `/accounts/{account_id}/access/users/{user_id}`.
     pub fn path_template(self) -> &'static str {
-        match self {
-            Operation::CreateUser | Operation::ListUsers => "/accounts/{account_id}/access/users",
-            Operation::GetUser | Operation::UpdateUser | Operation::DeleteUser => {
-                "/accounts/{account_id}/access/users/{user_id}"
-            }
-            Operation::ListActiveSessions => "/accounts/{account_id}/access/users/{user_id}/active_sessions",
-            Operation::GetActiveSession => "/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}",
-            Operation::GetLastSeenIdentity => "/accounts/{account_id}/access/users/{user_id}/last_seen_identity",
-            Operation::ListFailedLogins => "/accounts/{account_id}/access/users/{user_id}/failed_logins",
-            Operation::EditSeats => "/accounts/{account_id}/access/seats",
-            Operation::RevokeUser => "/accounts/{account_id}/access/organizations/revoke_user",
-        }
+        self.row().path
     }
 
     /// A short snake_case name, e.g. `"update_user"`.
     pub fn name(self) -> &'static str {
-        match self {
-            Operation::CreateUser => "create_user",
-            Operation::ListUsers => "list_users",
-            Operation::GetUser => "get_user",
-            Operation::UpdateUser => "update_user",
-            Operation::DeleteUser => "delete_user",
-            Operation::ListActiveSessions => "list_active_sessions",
-            Operation::GetActiveSession => "get_active_session",
-            Operation::GetLastSeenIdentity => "get_last_seen_identity",
-            Operation::ListFailedLogins => "list_failed_logins",
-            Operation::EditSeats => "edit_seats",
-            Operation::RevokeUser => "revoke_user",
-        }
+        self.row().name
     }
 
     /// The operation a request with this method and path (the full path, with the
-    /// [`API_PREFIX`]) would reach, or `None` if it reaches none.
+    /// [`API_PREFIX`]) would reach, or `None` if it reaches none: the one whose method is
+    /// `method` and whose template's segments match the path's, a `{parameter}` matching
+    /// any non-empty segment.
     ///
     /// Path segments are not validated here: `/client/v4/accounts/x!/access/users` is
     /// still [`Operation::ListUsers`] for a `GET`, and is answered with a 400.
@@ -114,31 +108,21 @@ impl Operation {
     /// ```
     pub fn classify(method: &str, path: &str) -> Option<Operation> {
         let rest = path.strip_prefix(API_PREFIX)?.strip_prefix('/')?;
-        let segments: Vec<&str> = rest.split('/').collect();
-        if segments.iter().any(|s| s.is_empty()) {
+        if rest.split('/').any(str::is_empty) {
             return None;
         }
-        let op = match segments.as_slice() {
-            ["accounts", _, "access", "users"] => match method {
-                "POST" => Operation::CreateUser,
-                "GET" => Operation::ListUsers,
-                _ => return None,
-            },
-            ["accounts", _, "access", "users", _] => match method {
-                "GET" => Operation::GetUser,
-                "PUT" => Operation::UpdateUser,
-                "DELETE" => Operation::DeleteUser,
-                _ => return None,
-            },
-            ["accounts", _, "access", "users", _, "active_sessions"] => Operation::ListActiveSessions,
-            ["accounts", _, "access", "users", _, "active_sessions", _] => Operation::GetActiveSession,
-            ["accounts", _, "access", "users", _, "last_seen_identity"] => Operation::GetLastSeenIdentity,
-            ["accounts", _, "access", "users", _, "failed_logins"] => Operation::ListFailedLogins,
-            ["accounts", _, "access", "seats"] => Operation::EditSeats,
-            ["accounts", _, "access", "organizations", "revoke_user"] => Operation::RevokeUser,
-            _ => return None,
+        let matches = |template: &str| {
+            let mut wanted = template.trim_start_matches('/').split('/');
+            let mut got = rest.split('/');
+            loop {
+                match (wanted.next(), got.next()) {
+                    (None, None) => return true,
+                    (Some(w), Some(g)) if w.starts_with('{') || w == g => {}
+                    _ => return false,
+                }
+            }
         };
-        (op.method() == method).then_some(op)
+        Operation::ALL.into_iter().find(|op| op.method() == method && matches(op.path_template()))
     }
 }
 
@@ -151,6 +135,15 @@ impl fmt::Display for Operation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_catalogue_row_is_one_operation() {
+        for row in operations::ALL {
+            let ops: Vec<_> = Operation::ALL.into_iter().filter(|op| op.row() == row).collect();
+            assert_eq!(ops.len(), 1, "{}: {ops:?}", row.name);
+        }
+        assert_eq!(Operation::ALL.len(), operations::ALL.len());
+    }
 
     #[test]
     fn classify_table() {
