@@ -4,43 +4,13 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cfzt::transport::{HttpTransport, RetryPolicy};
 use cfzt::{Client, CreateUserParams, Error, UserId};
 use cfzt_fake_server::{DEMO_USER_ID, FakeServer, Fault, FaultRule, Operation, Route, Times};
-use common::{KEY, RawServer, TOKEN, backends, demo_account};
-
-/// Everything `tracing` printed during the tests.
-fn captured() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let sink = logs.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-            .with_ansi(false)
-            .with_writer(move || Writer(sink.clone()))
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).unwrap();
-        logs
-    })
-}
-
-struct Writer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Writer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use common::{KEY, RawServer, TOKEN, backends, captured, demo_account};
 
 /// A client for the matrix: fast backoff, a short attempt timeout, and credentials that
 /// must never leak. Even-numbered cases use the token, odd ones the global API key. No
