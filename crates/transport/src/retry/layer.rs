@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::FutureExt as _;
 use tokio::time::Instant;
 use tracing::Instrument;
 
@@ -102,6 +103,28 @@ impl<T> RetryTransport<T> {
     }
 }
 
+/// One attempt, under its timeout and in its own span; evaluates to its result. A macro so
+/// that the attempt's future is built in place in the call's future (a helper returning a
+/// future would be built, then moved there: see `docs/performance.md`).
+macro_rules! attempt {
+    ($layer:expr, $request:expr, $timeout:expr, $number:expr) => {{
+        let span = attempt_span($number);
+        let send = $layer.inner.send($request).instrument(span.clone());
+        let attempt = match $timeout {
+            Some(t) => match tokio::time::timeout(t, send).await {
+                Ok(result) => result,
+                Err(_) => Err(TransportError::Timeout { elapsed: Some(t), maybe_sent: true }),
+            },
+            None => send.await,
+        };
+        if $layer.pacing.is_some() {
+            $layer.observe(&attempt).await;
+        }
+        record_attempt(&span, &attempt);
+        attempt
+    }};
+}
+
 fn copy_request(parts: &http::request::Parts, body: &bytes::Bytes) -> Request {
     let mut request = http::Request::new(body.clone());
     *request.method_mut() = parts.method.clone();
@@ -134,19 +157,22 @@ impl<T: HttpTransport> RetryTransport<T> {
             let mut retries_done = 0u32;
             let mut spent = 0u32;
             loop {
-                if let Err(refused) = self.pace(deadline).await {
+                // Checked here, so that without a request budget no pacing future is built.
+                if self.pacing.is_some()
+                    && let Err(refused) = self.pace(deadline).await
+                {
                     return (Err(refused), retries_done);
                 }
                 let timeout = attempt_timeout(&policy, deadline);
                 if retries_done >= policy.max_retries {
                     // The last attempt the policy allows sends the request itself.
                     let request = http::Request::from_parts(parts, body);
-                    let attempt = self.attempt(request, timeout, retries_done + 1).await;
+                    let attempt = attempt!(self, request, timeout, retries_done + 1);
                     self.settle(&attempt, spent);
                     return (attempt, retries_done + 1);
                 }
                 // Another attempt may follow: this one sends a copy.
-                let attempt = self.attempt(copy_request(&parts, &body), timeout, retries_done + 1).await;
+                let attempt = attempt!(self, copy_request(&parts, &body), timeout, retries_done + 1);
                 let paced = self.pacing.is_some();
                 let (wait, cost) = match decide(&attempt, idempotent, &policy, retries_done, paced) {
                     Decision::Stop => {
@@ -188,45 +214,10 @@ impl<T: HttpTransport> RetryTransport<T> {
         Ok(())
     }
 
-    /// One attempt, under its timeout and in its own span. The request goes into the inner
-    /// transport's future at once, so the returned future does not hold it again.
-    fn attempt(
-        &self,
-        request: Request,
-        timeout: Option<Duration>,
-        number: u32,
-    ) -> impl Future<Output = Result<Response, TransportError>> + Send + '_ {
-        let span = tracing::debug_span!(
-            "cfzt.attempt",
-            attempt = number,
-            status = tracing::field::Empty,
-            cf_ray = tracing::field::Empty,
-        );
-        let send = self.inner.send(request).instrument(span.clone());
-        async move {
-            let attempt = match timeout {
-                Some(t) => match tokio::time::timeout(t, send).await {
-                    Ok(result) => result,
-                    Err(_) => Err(TransportError::Timeout { elapsed: Some(t), maybe_sent: true }),
-                },
-                None => send.await,
-            };
-            match &attempt {
-                Ok(response) => {
-                    if let Some(budget) = &self.pacing {
-                        budget.observe(&Observation::new(response.status(), response.headers())).await;
-                    }
-                    span.record("status", response.status().as_u16());
-                    if !span.is_disabled()
-                        && let Some(ray) = response.headers().get("cf-ray").and_then(|v| v.to_str().ok())
-                        && is_ray_id(ray)
-                    {
-                        span.record("cf_ray", ray);
-                    }
-                }
-                Err(error) => span.in_scope(|| tracing::debug!(error = %error, "attempt failed")),
-            }
-            attempt
+    /// After an attempt: tells the request budget, if there is one, what the server said.
+    async fn observe(&self, attempt: &Result<Response, TransportError>) {
+        if let (Some(budget), Ok(response)) = (&self.pacing, attempt) {
+            budget.observe(&Observation::new(response.status(), response.headers())).await;
         }
     }
 
@@ -236,6 +227,32 @@ impl<T: HttpTransport> RetryTransport<T> {
         if attempt.as_ref().is_ok_and(|r| !RetryVerdict::of(r.status(), r.headers()).is_retryable()) {
             self.budget.refund(spent.max(1));
         }
+    }
+}
+
+/// The span of attempt number `number`; its status and Ray ID are recorded when it ends.
+fn attempt_span(number: u32) -> tracing::Span {
+    tracing::debug_span!(
+        "cfzt.attempt",
+        attempt = number,
+        status = tracing::field::Empty,
+        cf_ray = tracing::field::Empty,
+    )
+}
+
+/// Records how an attempt ended in its span.
+fn record_attempt(span: &tracing::Span, attempt: &Result<Response, TransportError>) {
+    match attempt {
+        Ok(response) => {
+            span.record("status", response.status().as_u16());
+            if !span.is_disabled()
+                && let Some(ray) = response.headers().get("cf-ray").and_then(|v| v.to_str().ok())
+                && is_ray_id(ray)
+            {
+                span.record("cf_ray", ray);
+            }
+        }
+        Err(error) => span.in_scope(|| tracing::debug!(error = %error, "attempt failed")),
     }
 }
 
@@ -275,8 +292,8 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
         'life0: 'async_trait,
         Self: 'async_trait,
     {
-        let counted = self.send_counted(request);
-        Box::pin(async move { counted.await.0 })
+        // `map`, not `async move { f.await.0 }`, which would hold the call's future twice.
+        Box::pin(self.send_counted(request).map(|(result, _)| result))
     }
 }
 
