@@ -23,7 +23,8 @@ async fn every_catalogue_operation_is_routed_to_itself() {
         let server = FakeServer::start().await.unwrap();
         let path: String = operation
             .parts()
-            .map(|part| match part {
+            .iter()
+            .map(|part| match *part {
                 PathPart::Literal(text) => text,
                 PathPart::Param(name) => value(name),
             })

@@ -11,7 +11,8 @@
 //! assert_eq!(operations::GET_USER.method, "GET");
 //! let path: String = operations::GET_USER
 //!     .parts()
-//!     .map(|part| match part {
+//!     .iter()
+//!     .map(|part| match *part {
 //!         PathPart::Literal(text) => text,
 //!         PathPart::Param("account_id") => "023e105f4ecef8ad9ca31a8372d0c353",
 //!         PathPart::Param(_) => "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
@@ -25,7 +26,7 @@
 
 /// One operation of the API: its name, method and path template.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Operation {
     /// The operation's name in errors and traces, e.g. `update_user`.
     pub name: &'static str,
@@ -38,10 +39,78 @@ pub struct Operation {
     /// (lists with nothing in them, delete): decoders read it as the empty value rather
     /// than as a broken response.
     pub result_optional: bool,
+    /// The template split into its parts once, when the row is compiled.
+    template: Template,
+}
+
+impl std::fmt::Debug for Operation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The template's parts are the path again; they are left out.
+        f.debug_struct("Operation")
+            .field("name", &self.name)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("result_optional", &self.result_optional)
+            .finish()
+    }
+}
+
+/// The most parts a template may have; a longer one fails to compile.
+const MAX_PARTS: usize = 8;
+
+/// A path template split into its parts at compile time, so that rendering a path walks
+/// a short array instead of scanning the template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Template {
+    parts: [PathPart; MAX_PARTS],
+    len: usize,
+}
+
+impl Template {
+    /// Splits `path` into literal text and `{name}` parameters. An unclosed `{` is text.
+    const fn parse(path: &'static str) -> Self {
+        let bytes = path.as_bytes();
+        let mut parts = [PathPart::Literal(""); MAX_PARTS];
+        let mut len = 0;
+        let mut at = 0;
+        while at < bytes.len() {
+            if bytes[at] == b'{' {
+                let mut close = at + 1;
+                while close < bytes.len() && bytes[close] != b'}' {
+                    close += 1;
+                }
+                if close < bytes.len() {
+                    parts[len] = PathPart::Param(slice(path, at + 1, close));
+                    len += 1;
+                    at = close + 1;
+                    continue;
+                }
+            }
+            // Text up to the next `{`.
+            let mut end = at + 1;
+            while end < bytes.len() && bytes[end] != b'{' {
+                end += 1;
+            }
+            parts[len] = PathPart::Literal(slice(path, at, end));
+            len += 1;
+            at = end;
+        }
+        Self { parts, len }
+    }
+}
+
+/// `&text[from..to]` in a constant; both ends sit next to an ASCII brace, or at an end.
+const fn slice(text: &'static str, from: usize, to: usize) -> &'static str {
+    let (head, _) = text.as_bytes().split_at(to);
+    let (_, piece) = head.split_at(from);
+    match std::str::from_utf8(piece) {
+        Ok(piece) => piece,
+        Err(_) => panic!("a template is split next to an ASCII brace"),
+    }
 }
 
 /// A piece of a path template ([`Operation::parts`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PathPart {
     /// Text sent as it is, e.g. `/accounts/`.
     Literal(&'static str),
@@ -52,29 +121,14 @@ pub enum PathPart {
 
 impl Operation {
     /// The template's pieces in order: literal text and named parameters.
-    pub fn parts(&self) -> impl Iterator<Item = PathPart> + 'static {
-        let mut rest = self.path;
-        std::iter::from_fn(move || {
-            if rest.is_empty() {
-                return None;
-            }
-            if let Some(after) = rest.strip_prefix('{')
-                && let Some(end) = after.find('}')
-            {
-                rest = &after[end + 1..];
-                return Some(PathPart::Param(&after[..end]));
-            }
-            // Text up to the next parameter (an unclosed `{` is text).
-            let end = rest[1..].find('{').map_or(rest.len(), |i| i + 1);
-            let (text, tail) = rest.split_at(end);
-            rest = tail;
-            Some(PathPart::Literal(text))
-        })
+    pub fn parts(&self) -> &[PathPart] {
+        let Template { parts, len } = &self.template;
+        &parts[..*len]
     }
 
     /// The names of the template's parameters, in order.
-    pub fn params(&self) -> impl Iterator<Item = &'static str> + 'static {
-        self.parts().filter_map(|part| match part {
+    pub fn params(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.parts().iter().filter_map(|part| match *part {
             PathPart::Param(name) => Some(name),
             PathPart::Literal(_) => None,
         })
@@ -82,7 +136,7 @@ impl Operation {
 }
 
 const fn row(name: &'static str, method: &'static str, path: &'static str, result_optional: bool) -> Operation {
-    Operation { name, method, path, result_optional }
+    Operation { name, method, path, result_optional, template: Template::parse(path) }
 }
 
 /// *Create a user*: `POST /accounts/{account_id}/access/users`.
@@ -141,7 +195,7 @@ mod tests {
 
     #[test]
     fn templates_split_into_text_and_params() {
-        let parts: Vec<PathPart> = GET_ACTIVE_SESSION.parts().collect();
+        let parts: Vec<PathPart> = GET_ACTIVE_SESSION.parts().to_vec();
         assert_eq!(
             parts,
             [
@@ -154,7 +208,7 @@ mod tests {
             ]
         );
         let odd = row("odd", "GET", "{a}{b}/x{", false);
-        let parts: Vec<PathPart> = odd.parts().collect();
+        let parts: Vec<PathPart> = odd.parts().to_vec();
         assert_eq!(
             parts,
             [PathPart::Param("a"), PathPart::Param("b"), PathPart::Literal("/x"), PathPart::Literal("{")]
@@ -169,7 +223,8 @@ mod tests {
             // Each parameter is a whole segment.
             let rebuilt: String = op
                 .parts()
-                .map(|p| match p {
+                .iter()
+                .map(|p| match *p {
                     PathPart::Literal(text) => text.to_string(),
                     PathPart::Param(name) => format!("{{{name}}}"),
                 })
