@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use cfzt_transport::{HttpTransport, RetryTransport};
+use cfzt_transport::{HttpTransport, RequestTemplate, RetryTransport};
 use http::{HeaderMap, Method};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -98,8 +98,8 @@ impl Client {
         );
         let call_span = span.clone();
         async move {
-            let request = self.build_request(call)?;
-            let (response, attempts) = self.inner.transport.send_counted(request).await;
+            let template = self.template(call)?;
+            let (response, attempts) = self.inner.transport.send_template(template).await;
             let response = response.map_err(|source| {
                 tracing::debug!(error = %source, attempts, "transport failed");
                 Error::Transport(Box::new(TransportFailure { operation: operation.name, attempts, source }))
@@ -116,19 +116,23 @@ impl Client {
         .instrument(span)
     }
 
-    pub(crate) fn build_request(&self, call: Call) -> Result<cfzt_transport::Request, Error> {
+    /// What each attempt of `call` sends: its method, URI and body, with the client's fixed
+    /// headers, which the retry layer borrows rather than copies from an earlier attempt.
+    fn template(&self, call: Call) -> Result<RequestTemplate<'_>, Error> {
         let inner = &self.inner;
-        let mut request = http::Request::new(call.body.unwrap_or_default());
-        *request.method_mut() = Method::from_bytes(call.operation.method.as_bytes())
+        let method = Method::from_bytes(call.operation.method.as_bytes())
             .map_err(|_| cfzt_models::ValidationError::new("method", "is not an HTTP method"))?;
-        *request.uri_mut() = http::Uri::try_from(call.uri)
+        let uri = http::Uri::try_from(call.uri)
             .map_err(|e| cfzt_models::ValidationError::new("path", format!("does not form a valid URI: {e}")))?;
         // The fixed headers, with `Content-Type: application/json` when there is a body.
-        let headers = if request.body().is_empty() { &inner.headers } else { &inner.json_headers };
-        request.headers_mut().clone_from(headers);
+        let (headers, body) = match call.body {
+            Some(body) => (&inner.json_headers, body),
+            None => (&inner.headers, bytes::Bytes::new()),
+        };
+        let mut template = RequestTemplate::new(method, uri, headers, body);
         if !call.options.is_empty() {
-            request.extensions_mut().insert(call.options);
+            template.extensions_mut().insert(call.options);
         }
-        Ok(request)
+        Ok(template)
     }
 }

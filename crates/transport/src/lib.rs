@@ -28,7 +28,7 @@ pub use request_budget::{
 };
 
 mod retry;
-pub use retry::{RequestOptions, RetryBudget, RetryPolicy, RetryTransport, RetryVerdict, retry_after};
+pub use retry::{RequestOptions, RequestTemplate, RetryBudget, RetryPolicy, RetryTransport, RetryVerdict, retry_after};
 
 #[cfg(feature = "reqwest")]
 mod reqwest_backend;

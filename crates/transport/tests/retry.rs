@@ -5,7 +5,9 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cfzt_transport::{HttpTransport, RequestOptions, RetryBudget, RetryPolicy, RetryTransport};
+use bytes::Bytes;
+use cfzt_transport::http::{HeaderMap, HeaderValue, Method, header};
+use cfzt_transport::{HttpTransport, RequestOptions, RequestTemplate, RetryBudget, RetryPolicy, RetryTransport};
 use support::{Scripted, Step, req, retry_after, secs, status};
 use tokio::time::Instant;
 
@@ -146,4 +148,40 @@ async fn x_should_retry_overrides_the_status_for_any_method() {
         let res = RetryTransport::new(inner.clone()).send(req(method)).await.unwrap();
         assert_eq!((inner.calls(), res.status().as_u16()), (calls, want), "{script:?} {method}");
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_template_builds_every_attempt_afresh_and_carries_its_options() {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer t"));
+    let template = |options: Option<RequestOptions>| {
+        let uri = "http://127.0.0.1/x".parse().unwrap();
+        let mut template = RequestTemplate::new(Method::PUT, uri, &headers, Bytes::from_static(b"{}"));
+        if let Some(options) = options {
+            template.extensions_mut().insert(options);
+        }
+        template
+    };
+
+    // Two 503s and a success: three attempts, each the whole request.
+    let inner = Scripted::new(&[status(503), status(503), status(200)]);
+    let (result, attempts) = RetryTransport::new(inner.clone()).send_template(template(None)).await;
+    assert_eq!((result.unwrap().status().as_u16(), attempts), (200, 3));
+    let sent = inner.take_sent();
+    assert_eq!(sent.len(), 3);
+    for request in &sent {
+        assert_eq!(request.method(), Method::PUT);
+        assert_eq!(request.uri(), "http://127.0.0.1/x");
+        assert_eq!(request.headers(), &headers);
+        assert_eq!(request.body(), "{}");
+        assert!(request.extensions().get::<RequestOptions>().is_none());
+    }
+
+    // The template's options are the call's: no retry, and the request carries them.
+    let options = RequestOptions::new().max_retries(0);
+    let inner = Scripted::new(&[status(503), status(200)]);
+    let (result, attempts) = RetryTransport::new(inner.clone()).send_template(template(Some(options))).await;
+    assert_eq!((result.unwrap().status().as_u16(), attempts), (503, 1));
+    assert_eq!(inner.take_sent()[0].extensions().get::<RequestOptions>(), Some(&options));
 }

@@ -8,7 +8,8 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use super::classify::{Decision, decide, is_idempotent};
-use super::{RequestOptions, RetryBudget, RetryPolicy, RetryVerdict};
+use super::source::{AttemptSource, Owned};
+use super::{RequestTemplate, RetryBudget, RetryPolicy, RetryVerdict};
 use crate::{HttpTransport, Observation, Request, RequestBudget, Response, SendFuture, TransportError};
 
 /// Wraps a transport with timeouts, retries and backoff.
@@ -84,7 +85,7 @@ impl<T> RetryTransport<T> {
         self
     }
 
-    /// The policy every call starts from; a request's [`RequestOptions`] override parts of
+    /// The policy every call starts from; a request's [`RequestOptions`](super::RequestOptions) override parts of
     /// it for that call only.
     pub fn policy(&self) -> &RetryPolicy {
         &self.policy
@@ -125,27 +126,36 @@ macro_rules! attempt {
     }};
 }
 
-fn copy_request(parts: &http::request::Parts, body: &bytes::Bytes) -> Request {
-    let mut request = http::Request::new(body.clone());
-    *request.method_mut() = parts.method.clone();
-    *request.uri_mut() = parts.uri.clone();
-    *request.version_mut() = parts.version;
-    *request.headers_mut() = parts.headers.clone();
-    *request.extensions_mut() = parts.extensions.clone();
-    request
-}
-
 impl<T: HttpTransport> RetryTransport<T> {
     /// Sends `request` as [`HttpTransport::send`] does, and also returns how many attempts
     /// it took: at least 1, or 0 when nothing was sent ([`TransportError::NoRuntime`]).
+    /// Each attempt but the last sends a copy of `request`.
     pub fn send_counted(
         &self,
         request: Request,
     ) -> impl Future<Output = (Result<Response, TransportError>, u32)> + Send + '_ {
-        let policy = self.policy.with_options(request.extensions().get::<RequestOptions>());
-        let idempotent = is_idempotent(request.method());
         // Taken apart outside the future, so that the future holds the request once.
         let (parts, body) = request.into_parts();
+        self.run(Owned { parts, body })
+    }
+
+    /// Sends the request `template` describes, as [`send_counted`](Self::send_counted)
+    /// does, building each attempt's request from the template: no attempt copies another
+    /// (see [`RequestTemplate`]).
+    pub fn send_template<'a>(
+        &'a self,
+        template: RequestTemplate<'a>,
+    ) -> impl Future<Output = (Result<Response, TransportError>, u32)> + Send + 'a {
+        self.run(template)
+    }
+
+    /// The attempts, waits and retries of one call, whatever its attempts are built from.
+    fn run<'a, S: AttemptSource + 'a>(
+        &'a self,
+        source: S,
+    ) -> impl Future<Output = (Result<Response, TransportError>, u32)> + Send + 'a {
+        let policy = self.policy.with_options(source.options());
+        let idempotent = is_idempotent(source.method());
         async move {
             // tokio's timers panic outside its runtime; a call that may need one is refused
             // before anything is sent, whether or not it would have come to a timer.
@@ -166,13 +176,12 @@ impl<T: HttpTransport> RetryTransport<T> {
                 let timeout = attempt_timeout(&policy, deadline);
                 if retries_done >= policy.max_retries {
                     // The last attempt the policy allows sends the request itself.
-                    let request = http::Request::from_parts(parts, body);
-                    let attempt = attempt!(self, request, timeout, retries_done + 1);
+                    let attempt = attempt!(self, source.into_request(), timeout, retries_done + 1);
                     self.settle(&attempt, spent);
                     return (attempt, retries_done + 1);
                 }
-                // Another attempt may follow: this one sends a copy.
-                let attempt = attempt!(self, copy_request(&parts, &body), timeout, retries_done + 1);
+                // Another attempt may follow: the source keeps what it needs to build it.
+                let attempt = attempt!(self, source.request(), timeout, retries_done + 1);
                 let paced = self.pacing.is_some();
                 let (wait, cost) = match decide(&attempt, idempotent, &policy, retries_done, paced) {
                     Decision::Stop => {

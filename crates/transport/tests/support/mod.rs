@@ -38,11 +38,22 @@ pub(crate) fn retry_after(code: u16, value: &str) -> Step {
 pub(crate) struct Scripted {
     steps: Arc<Mutex<VecDeque<Step>>>,
     calls: Arc<AtomicUsize>,
+    sent: Arc<Mutex<Vec<Request>>>,
 }
 
 impl Scripted {
     pub(crate) fn new(steps: &[Step]) -> Self {
-        Self { steps: Arc::new(Mutex::new(steps.iter().cloned().collect())), calls: Arc::default() }
+        Self {
+            steps: Arc::new(Mutex::new(steps.iter().cloned().collect())),
+            calls: Arc::default(),
+            sent: Arc::default(),
+        }
+    }
+
+    /// The requests the attempts sent, oldest first; taken, so a second call returns none.
+    #[allow(dead_code)] // Not every test file looks at them.
+    pub(crate) fn take_sent(&self) -> Vec<Request> {
+        std::mem::take(&mut *self.sent.lock().unwrap())
     }
 
     /// The attempts made so far.
@@ -53,8 +64,9 @@ impl Scripted {
 
 #[async_trait]
 impl HttpTransport for Scripted {
-    async fn send(&self, _request: Request) -> Result<Response, TransportError> {
+    async fn send(&self, request: Request) -> Result<Response, TransportError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
+        self.sent.lock().unwrap().push(request);
         let step = {
             let mut steps = self.steps.lock().unwrap();
             if steps.len() > 1 { steps.pop_front().unwrap() } else { steps.front().unwrap().clone() }

@@ -1,0 +1,135 @@
+//! What each attempt sends: a copy of a request the layer was handed, or a request built
+//! afresh from a [`RequestTemplate`] whose headers are borrowed.
+
+use bytes::Bytes;
+use http::{Extensions, HeaderMap, Method, Uri};
+
+use super::RequestOptions;
+use crate::Request;
+
+/// A request that [`RetryTransport::send_template`](super::RetryTransport::send_template)
+/// builds afresh for each attempt, from headers it borrows.
+///
+/// A transport takes each request by value, so a layer that may send a request again must
+/// keep a copy of it. A caller whose headers live longer than the call, such as a client's
+/// fixed headers, can hand the layer this template instead: each attempt then copies the
+/// headers once, and no attempt copies the one before it.
+///
+/// ```
+/// use cfzt_transport::http::{HeaderMap, HeaderValue, Method, header::ACCEPT};
+/// use cfzt_transport::{RequestOptions, RequestTemplate};
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+/// let uri = "http://127.0.0.1:8080/client/v4/accounts/a/access/users".parse()?;
+/// let mut template = RequestTemplate::new(Method::GET, uri, &headers, Default::default());
+/// template.extensions_mut().insert(RequestOptions::new().max_retries(1));
+///
+/// let request = template.to_request();
+/// assert_eq!(request.headers()[ACCEPT], "application/json");
+/// assert!(request.extensions().get::<RequestOptions>().is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct RequestTemplate<'a> {
+    method: Method,
+    uri: Uri,
+    headers: &'a HeaderMap,
+    body: Bytes,
+    extensions: Extensions,
+}
+
+impl<'a> RequestTemplate<'a> {
+    /// A template for `method` on `uri` with `headers` and `body` (empty for none).
+    pub fn new(method: Method, uri: Uri, headers: &'a HeaderMap, body: Bytes) -> Self {
+        Self { method, uri, headers, body, extensions: Extensions::new() }
+    }
+
+    /// The method each attempt uses.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The extensions each attempt's request carries, such as [`RequestOptions`].
+    pub fn extensions(&self) -> &Extensions {
+        &self.extensions
+    }
+
+    /// The extensions, to add to.
+    pub fn extensions_mut(&mut self) -> &mut Extensions {
+        &mut self.extensions
+    }
+
+    /// The request one attempt sends.
+    pub fn to_request(&self) -> Request {
+        let mut request = http::Request::new(self.body.clone());
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = self.uri.clone();
+        request.headers_mut().clone_from(self.headers);
+        if !self.extensions.is_empty() {
+            *request.extensions_mut() = self.extensions.clone();
+        }
+        request
+    }
+}
+
+/// Where the retry layer's attempts come from.
+pub(super) trait AttemptSource: Send {
+    /// The method, which says whether a request is idempotent.
+    fn method(&self) -> &Method;
+    /// The per-call options, if the request carries any.
+    fn options(&self) -> Option<&RequestOptions>;
+    /// The request for an attempt another may follow.
+    fn request(&self) -> Request;
+    /// The request for the last attempt, which needs no copy kept.
+    fn into_request(self) -> Request;
+}
+
+/// A request handed over whole: each attempt but the last sends a copy.
+pub(super) struct Owned {
+    pub(super) parts: http::request::Parts,
+    pub(super) body: Bytes,
+}
+
+impl AttemptSource for Owned {
+    fn method(&self) -> &Method {
+        &self.parts.method
+    }
+
+    fn options(&self) -> Option<&RequestOptions> {
+        self.parts.extensions.get()
+    }
+
+    fn request(&self) -> Request {
+        let parts = &self.parts;
+        let mut request = http::Request::new(self.body.clone());
+        *request.method_mut() = parts.method.clone();
+        *request.uri_mut() = parts.uri.clone();
+        *request.version_mut() = parts.version;
+        *request.headers_mut() = parts.headers.clone();
+        *request.extensions_mut() = parts.extensions.clone();
+        request
+    }
+
+    fn into_request(self) -> Request {
+        http::Request::from_parts(self.parts, self.body)
+    }
+}
+
+impl AttemptSource for RequestTemplate<'_> {
+    fn method(&self) -> &Method {
+        &self.method
+    }
+
+    fn options(&self) -> Option<&RequestOptions> {
+        self.extensions.get()
+    }
+
+    fn request(&self) -> Request {
+        self.to_request()
+    }
+
+    fn into_request(self) -> Request {
+        self.to_request()
+    }
+}
