@@ -4,7 +4,9 @@
 //! its body and its headers, as a 4xx, a 5xx, an HTML page, a 2xx with bad JSON, a 2xx with
 //! a foreign content type and a 200 `success: false`; over both backends and both
 //! credential schemes, neither `Display`, `{:?}` nor `{:#?}` of the error, nor anything
-//! `tracing` printed at TRACE, may hold the token or the key.
+//! `tracing` printed at TRACE, may hold the token or the key. A success that quotes them in
+//! its headers, messages and errors keeps them out of the response `send_with_response`
+//! returns and out of the log.
 
 mod common;
 
@@ -110,7 +112,7 @@ fn echo_of(request: &Request<Incoming>) -> String {
 }
 
 /// A server that answers every request with `case`, echoing the credentials it got in the
-/// body and in many headers. Returns its base URL; it stops when the test's runtime does.
+/// body and in many headers, `cf-ray` included. Returns its base URL; it stops when the test's runtime does.
 async fn echo_server(case: &'static Case) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base_url = format!("http://{}/client/v4", listener.local_addr().unwrap());
@@ -132,11 +134,9 @@ async fn echo_server(case: &'static Case) -> String {
                     set("set-cookie", format!("session={echo}; HttpOnly"));
                     set("www-authenticate", format!("Bearer realm=\"api\", error_description=\"{echo}\""));
                     set("x-echo", echo.clone());
-                    // Not `cf-ray`: the retry layer's `cfzt.attempt` span records it as it
-                    // comes (crates/transport/src/retry.rs), which the transport cannot mask
-                    // for it does not know the secrets. Errors mask it (unit tests in
-                    // crates/access-users/src/error.rs); the span should record only a
-                    // ray-shaped value.
+                    // The client masks it; the retry layer's `cfzt.attempt` span, which does
+                    // not know the secrets, records only a ray-shaped value.
+                    set("cf-ray", echo.clone());
                     set("location", format!("http://127.0.0.1/?token={echo}"));
                     Ok::<_, Infallible>(response)
                 });
@@ -201,4 +201,41 @@ async fn no_credential_a_server_sends_back_reaches_an_error_or_a_log() {
     let logs = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
     assert_no_secret(&logs, "tracing output");
     assert!(logs.contains("cfzt.call") && logs.contains("status=500"), "the calls were traced: {logs:.2000}");
+}
+
+#[tokio::test]
+async fn no_credential_a_server_sends_back_reaches_a_successful_response_or_a_log() {
+    static SUCCESS: Case = Case {
+        name: "200 success quoting the credentials in messages and errors",
+        status: 200,
+        content_type: "application/json",
+        body: r#"{"success":true,"errors":[{"code":1,"message":"odd {echo}"}],"messages":[{"code":2,"message":"hello {echo}","documentation_url":"https://example.com/?t={echo}"}],"result":{"id":"f174e90a-fafe-4643-bbbc-4a0ed4fc8415","name":"Jane"}}"#,
+        want: |_| true,
+    };
+    let logs = captured();
+    let jane: UserId = cfzt_fake_server::DEMO_USER_ID.parse().unwrap();
+    for (backend, transport) in backends() {
+        for key in [false, true] {
+            let what = format!("{backend}, {}", if key { "global API key" } else { "token" });
+            let client = client(&echo_server(&SUCCESS).await, &transport, key);
+            let response = client.users(&demo_account()).get(&jane).send_with_response().await.expect(&what);
+            assert_eq!(response.result.name.as_deref(), Some("Jane"), "{what}");
+            let shown = format!("{response:?}");
+            assert_no_secret(&shown, &what);
+            // The echo did reach the response, masked: the test can see a leak.
+            assert!(response.messages[0].message.contains("[REDACTED]"), "{what}: {shown}");
+            assert!(response.errors[0].message.contains("[REDACTED]"), "{what}: {shown}");
+            for name in ["authorization", "x-auth-key", "x-auth-email", "set-cookie"] {
+                assert_eq!(response.headers[name], "[REDACTED]", "{what}: {name}");
+            }
+            for (name, value) in &response.headers {
+                assert_no_secret(&String::from_utf8_lossy(value.as_bytes()), &format!("{what}: header {name}"));
+            }
+            // Awaited for the result alone, the same answer logs its errors masked.
+            client.users(&demo_account()).get(&jane).await.expect(&what);
+        }
+    }
+    let logs = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+    assert_no_secret(&logs, "tracing output");
+    assert!(logs.contains("errors with a success") && logs.contains("[REDACTED]"), "{logs:.2000}");
 }

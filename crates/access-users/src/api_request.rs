@@ -112,15 +112,27 @@ where
     /// See [`Error`]: validation (nothing sent), API, transport or decode failures.
     pub fn send(self) -> impl Future<Output = Result<T, Error>> + Send + 'static {
         // `map`, not `async move { f.await }`, which would hold the inner future twice.
-        self.send_with_response().map(|response| response.map(ApiResponse::into_result))
+        self.exchange().map(|response| response.map(ApiResponse::into_result))
     }
 
     /// Sends the request and returns the result with the HTTP status and headers.
+    ///
+    /// The client's credentials are masked in what it returns beside the result, as in
+    /// errors: credential headers (`authorization`, `set-cookie`, ...) become `[REDACTED]`
+    /// whatever they hold, and a credential a server quotes in another header, a message
+    /// or an error is replaced by `[REDACTED]`. The result itself is the API's data, as it
+    /// came.
     ///
     /// # Errors
     ///
     /// As [`ApiRequest::send`].
     pub fn send_with_response(self) -> impl Future<Output = Result<ApiResponse<T>, Error>> + Send + 'static {
+        let client = self.client.clone();
+        self.exchange().map(move |response| response.map(|response| response.redact(&client.inner.redactor)))
+    }
+
+    /// The call's response as it came: what `send` keeps the result of.
+    fn exchange(self) -> impl Future<Output = Result<ApiResponse<T>, Error>> + Send + 'static {
         let Self { client, call, .. } = self;
         async move { client.execute(call?).await }
     }

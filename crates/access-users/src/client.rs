@@ -111,7 +111,13 @@ impl Client {
             {
                 call_span.record("cf_ray", &*self.inner.redactor.text(ray));
             }
-            decode(operation, response, attempts).map_err(|e| e.redact(&self.inner.redactor))
+            let mut response = decode(operation, response, attempts).map_err(|e| e.redact(&self.inner.redactor))?;
+            if !response.errors.is_empty() {
+                // Logged, so masked first: a server may quote the credentials in them.
+                self.inner.redactor.infos(&mut response.errors);
+                tracing::warn!(operation = operation.name, errors = ?response.errors, "the API reported errors with a success");
+            }
+            Ok(response)
         }
         .instrument(span)
     }

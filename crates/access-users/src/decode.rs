@@ -51,9 +51,6 @@ where
         None if operation.result_optional => T::default(),
         None => return Err(decode_error("result", "the response has no result".into())),
     };
-    if !envelope.errors.is_empty() {
-        tracing::warn!(operation = operation.name, errors = ?envelope.errors, "the API reported errors with a success");
-    }
     Ok(ApiResponse {
         status,
         headers: parts.headers,

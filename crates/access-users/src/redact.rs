@@ -1,4 +1,5 @@
-//! Masking the client's own secrets in what a server sends back, before it becomes an error.
+//! Masking the client's own secrets in what a server sends back, before it becomes an error
+//! or a response the caller holds.
 
 use std::borrow::Cow;
 
@@ -7,6 +8,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{ApiError, DecodeError, Error};
+use crate::response::ApiResponse;
 
 /// What stands in for a masked value.
 const REDACTED: &str = "[REDACTED]";
@@ -77,7 +79,7 @@ impl Redactor {
         map.values_mut().for_each(|v| self.json(v));
     }
 
-    fn infos(&self, infos: &mut [ResponseInfo]) {
+    pub(crate) fn infos(&self, infos: &mut [ResponseInfo]) {
         for info in infos {
             self.string(&mut info.message);
             if let Some(url) = &mut info.documentation_url {
@@ -129,6 +131,18 @@ impl ApiError {
             redactor.string(excerpt);
         }
         self.headers = redactor.headers(&self.headers);
+        self
+    }
+}
+
+impl<T> ApiResponse<T> {
+    /// The same response with every credential header and every secret of `redactor`
+    /// masked in its headers, messages and errors. The result is the API's data and is
+    /// left as it came.
+    pub(crate) fn redact(mut self, redactor: &Redactor) -> Self {
+        self.headers = redactor.headers(&self.headers);
+        redactor.infos(&mut self.messages);
+        redactor.infos(&mut self.errors);
         self
     }
 }

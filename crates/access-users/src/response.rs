@@ -10,7 +10,8 @@ use http::{HeaderMap, StatusCode};
 pub struct ApiResponse<T> {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The response headers (`cf-ray`, `ratelimit`, ...).
+    /// The response headers (`cf-ray`, `ratelimit`, ...), with the client's credentials
+    /// masked (see [`ApiRequest::send_with_response`](crate::ApiRequest::send_with_response)).
     pub headers: HeaderMap,
     /// The decoded `result`.
     pub result: T,
