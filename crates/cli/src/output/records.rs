@@ -119,21 +119,19 @@ impl Record for Identity {
     }
 }
 
+/// The columns of `sessions get`: whether the session is active, then the identity's.
+const SESSION_DETAIL_COLUMNS: [&str; IDENTITY_COLUMNS.len() + 1] = {
+    let mut columns = ["is_active"; IDENTITY_COLUMNS.len() + 1];
+    let mut i = 0;
+    while i < IDENTITY_COLUMNS.len() {
+        columns[i + 1] = IDENTITY_COLUMNS[i];
+        i += 1;
+    }
+    columns
+};
+
 impl Record for ActiveSessionDetail {
-    const COLUMNS: &'static [&'static str] = &[
-        "is_active",
-        "email",
-        "user_uuid",
-        "ip",
-        "country",
-        "idp_type",
-        "idp_id",
-        "device_id",
-        "is_warp",
-        "is_gateway",
-        "auth_status",
-        "issued_at",
-    ];
+    const COLUMNS: &'static [&'static str] = &SESSION_DETAIL_COLUMNS;
 
     fn cells(&self) -> Vec<Option<String>> {
         let mut cells = vec![text(self.is_active)];
