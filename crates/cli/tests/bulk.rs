@@ -51,13 +51,18 @@ fn export_joins_every_part_in_every_format() {
 }
 
 #[test]
-fn export_with_some_parts_keeps_the_columns_and_empties_the_rest() {
+fn export_with_some_parts_keeps_the_columns_empties_the_rest_and_fetches_only_those() {
     let fake = Fake::start();
+    fake.server.clear_journal();
     let (header, rows) = csv(&run(&mut fake.cfzt(&["export", "--with", "sessions", "-o", "csv"]), 0));
     assert_eq!(header.len(), 16);
     assert_eq!(rows[0]["active_sessions"], "1");
     assert_eq!(rows[0]["failed_logins"], "");
     assert_eq!(rows[0]["last_seen_ip"], "");
+    // The parts left out were not fetched: one page of users, then each user's sessions.
+    let paths: Vec<String> = fake.server.journal().into_iter().map(|entry| entry.path).collect();
+    assert_eq!(paths.len(), 1 + rows.len(), "{paths:?}");
+    assert!(paths[1..].iter().all(|p| p.ends_with("/active_sessions")), "{paths:?}");
     run(&mut fake.cfzt(&["export", "--with", "sessions,nonsense"]), 2);
 }
 

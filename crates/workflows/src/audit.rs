@@ -7,36 +7,66 @@ use std::future::IntoFuture;
 use cfzt_access_users::{ActiveSession, FailedLogin, Identity, User};
 use cfzt_models::Timestamp;
 use futures_core::stream::BoxStream;
+use futures_util::future::OptionFuture;
 use futures_util::{StreamExt, future};
 use serde::{Deserialize, Serialize};
 
 use crate::apply::DEFAULT_CONCURRENCY;
 use crate::{LIST_PAGE_SIZE, WorkflowError, Workflows};
 
-/// How to run the audit export.
+/// How to run the audit export: how many users at once, and which of their details to
+/// fetch (all three by default; each costs one request per user).
 ///
 /// ```
-/// let options = cfzt_workflows::AuditOptions::default().concurrency(2);
+/// // Sessions only: two requests per user (plus one per page of users), not four.
+/// let options = cfzt_workflows::AuditOptions::default().concurrency(2).failed_logins(false).identity(false);
 /// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy)]
 pub struct AuditOptions {
     concurrency: usize,
+    sessions: bool,
+    failed_logins: bool,
+    identity: bool,
 }
 
 impl Default for AuditOptions {
     fn default() -> Self {
-        Self { concurrency: DEFAULT_CONCURRENCY }
+        Self { concurrency: DEFAULT_CONCURRENCY, sessions: true, failed_logins: true, identity: true }
     }
 }
 
 impl AuditOptions {
     /// How many users' details are fetched at once (default
     /// [`DEFAULT_CONCURRENCY`](crate::DEFAULT_CONCURRENCY); 0 is taken as 1). Each user
-    /// costs three requests.
+    /// costs one request per detail fetched, three by default.
     #[must_use]
     pub fn concurrency(mut self, n: usize) -> Self {
         self.concurrency = n.max(1);
+        self
+    }
+
+    /// Whether to fetch each user's active sessions (default `true`); without them
+    /// [`AuditRow::active_sessions`] and [`AuditRow::session_apps`] are `None`.
+    #[must_use]
+    pub fn sessions(mut self, yes: bool) -> Self {
+        self.sessions = yes;
+        self
+    }
+
+    /// Whether to fetch each user's failed logins (default `true`); without them
+    /// [`AuditRow::failed_logins`] and [`AuditRow::last_failed_login`] are `None`.
+    #[must_use]
+    pub fn failed_logins(mut self, yes: bool) -> Self {
+        self.failed_logins = yes;
+        self
+    }
+
+    /// Whether to fetch each user's last seen identity (default `true`); without it the
+    /// `last_seen_*` columns are `None`.
+    #[must_use]
+    pub fn identity(mut self, yes: bool) -> Self {
+        self.identity = yes;
         self
     }
 }
@@ -69,13 +99,16 @@ pub struct AuditRow {
     pub created_at: Option<Timestamp>,
     /// The last successful login; empty if never.
     pub last_successful_login: Option<Timestamp>,
-    /// How many active sessions the user has.
-    pub active_sessions: usize,
+    /// How many active sessions the user has; `None` when they were not fetched
+    /// ([`AuditOptions::sessions`]).
+    pub active_sessions: Option<usize>,
     /// The applications of those sessions, flattened: each app's hostname (or name, or
-    /// uid), sorted, without repeats, joined with `;`.
-    pub session_apps: String,
-    /// How many failed logins the API lists for the user.
-    pub failed_logins: usize,
+    /// uid), sorted, without repeats, joined with `;`; `None` when the sessions were not
+    /// fetched.
+    pub session_apps: Option<String>,
+    /// How many failed logins the API lists for the user; `None` when they were not
+    /// fetched ([`AuditOptions::failed_logins`]).
+    pub failed_logins: Option<usize>,
     /// The `metadata.datetime` of the latest failed login, as the API wrote it.
     pub last_failed_login: Option<String>,
     /// The last seen identity's IP address.
@@ -89,16 +122,26 @@ pub struct AuditRow {
 }
 
 impl AuditRow {
-    /// Joins a user with their sessions, failed logins and last seen identity.
-    pub fn join(user: User, sessions: &[ActiveSession], failed: &[FailedLogin], identity: Option<&Identity>) -> Self {
-        let apps: BTreeSet<&str> = sessions
-            .iter()
-            .filter_map(|s| s.metadata.as_ref()?.apps.as_ref())
-            .flat_map(|apps| apps.iter())
-            .map(|(key, app)| app.hostname.as_deref().or(app.name.as_deref()).or(app.uid.as_deref()).unwrap_or(key))
-            .collect();
-        let last_failed_login =
-            failed.iter().filter_map(|f| f.metadata.as_ref()?.get("datetime")?.as_str()).max().map(str::to_string);
+    /// Joins a user with their sessions, failed logins and last seen identity; a part that
+    /// was not fetched (or, for the identity, that the user does not have) is `None`.
+    pub fn join(
+        user: User,
+        sessions: Option<&[ActiveSession]>,
+        failed: Option<&[FailedLogin]>,
+        identity: Option<&Identity>,
+    ) -> Self {
+        let session_apps = sessions.map(|sessions| {
+            let apps: BTreeSet<&str> = sessions
+                .iter()
+                .filter_map(|s| s.metadata.as_ref()?.apps.as_ref())
+                .flat_map(|apps| apps.iter())
+                .map(|(key, app)| app.hostname.as_deref().or(app.name.as_deref()).or(app.uid.as_deref()).unwrap_or(key))
+                .collect();
+            apps.into_iter().collect::<Vec<_>>().join(";")
+        });
+        let last_failed_login = failed.and_then(|failed| {
+            failed.iter().filter_map(|f| f.metadata.as_ref()?.get("datetime")?.as_str()).max().map(str::to_string)
+        });
         Self {
             user_id: user.id,
             email: user.email,
@@ -108,9 +151,9 @@ impl AuditRow {
             active_device_count: user.active_device_count,
             created_at: user.created_at,
             last_successful_login: user.last_successful_login,
-            active_sessions: sessions.len(),
-            session_apps: apps.into_iter().collect::<Vec<_>>().join(";"),
-            failed_logins: failed.len(),
+            active_sessions: sessions.map(<[_]>::len),
+            session_apps,
+            failed_logins: failed.map(<[_]>::len),
             last_failed_login,
             last_seen_ip: identity.and_then(|i| i.ip.clone()),
             last_seen_country: identity.and_then(|i| i.geo.as_ref()?.country.clone()),
@@ -122,8 +165,8 @@ impl AuditRow {
 
 impl Workflows {
     /// Every user as an [`AuditRow`], in list order: a lazy stream that lists users page
-    /// by page and fetches each one's sessions, failed logins and last seen identity,
-    /// several users at once.
+    /// by page and fetches each one's sessions, failed logins and last seen identity (those
+    /// [`AuditOptions`] asks for), several users at once.
     ///
     /// A user without a last seen identity (HTTP 404 on that call) gets empty identity
     /// columns. Any other failure for a user is that row's `Err`; the rows after it still
@@ -150,18 +193,21 @@ impl Workflows {
                 async move {
                     let user = user?;
                     let id = user.user_id().map_err(cfzt_access_users::Error::from)?;
+                    // Only the parts asked for are requested.
                     let (sessions, failed, identity) = future::join3(
-                        users.active_sessions(&id).list().into_future(),
-                        users.failed_logins(&id).into_future(),
-                        users.last_seen_identity(&id).into_future(),
+                        OptionFuture::from(options.sessions.then(|| users.active_sessions(&id).list().into_future())),
+                        OptionFuture::from(options.failed_logins.then(|| users.failed_logins(&id).into_future())),
+                        OptionFuture::from(options.identity.then(|| users.last_seen_identity(&id).into_future())),
                     )
                     .await;
                     let identity = match identity {
-                        Ok(identity) => Some(identity),
-                        Err(e) if e.is_not_found() => None,
-                        Err(e) => return Err(e.into()),
+                        Some(Ok(identity)) => Some(identity),
+                        Some(Err(e)) if e.is_not_found() => None,
+                        Some(Err(e)) => return Err(e.into()),
+                        None => None,
                     };
-                    Ok(AuditRow::join(user, &sessions?, &failed?, identity.as_ref()))
+                    let (sessions, failed) = (sessions.transpose()?, failed.transpose()?);
+                    Ok(AuditRow::join(user, sessions.as_deref(), failed.as_deref(), identity.as_ref()))
                 }
             })
             .buffered(options.concurrency)

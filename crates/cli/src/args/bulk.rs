@@ -79,7 +79,7 @@ pub(crate) enum ExportPart {
 /// `cfzt export`.
 #[derive(Debug, Args)]
 pub(crate) struct ExportArgs {
-    /// The parts joined to each user [default: all three].
+    /// The parts joined to each user, and fetched: each costs one request per user [default: all three].
     #[arg(long, value_enum, value_delimiter = ',', value_name = "PARTS")]
     pub(crate) with: Vec<ExportPart>,
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64),

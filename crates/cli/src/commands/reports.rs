@@ -16,26 +16,18 @@ pub(super) async fn seats_count(ctx: &Context) -> Result<(), CliError> {
     print_one(ctx, &counts)
 }
 
-/// The columns each part fills.
-fn columns_of(part: ExportPart) -> &'static [&'static str] {
-    match part {
-        ExportPart::Sessions => &["active_sessions", "session_apps"],
-        ExportPart::FailedLogins => &["failed_logins", "last_failed_login"],
-        ExportPart::Identity => &["last_seen_ip", "last_seen_country", "last_seen_idp", "last_seen_warp"],
-    }
-}
-
 /// Streams every user's row as it is joined. A user whose details fail is reported on
 /// stderr and counted; the others are still written, and the exit code is 3.
 pub(super) async fn export(ctx: &Context, args: ExportArgs) -> Result<(), CliError> {
-    let all = [ExportPart::Sessions, ExportPart::FailedLogins, ExportPart::Identity];
-    let blank: Vec<&str> = if args.with.is_empty() {
-        Vec::new()
-    } else {
-        all.iter().filter(|p| !args.with.contains(p)).flat_map(|p| columns_of(*p)).copied().collect()
-    };
+    // Only the parts asked for are fetched; the others' columns stay empty.
+    let with = |part| args.with.is_empty() || args.with.contains(&part);
+    let options = AuditOptions::default()
+        .concurrency(usize::from(args.concurrency))
+        .sessions(with(ExportPart::Sessions))
+        .failed_logins(with(ExportPart::FailedLogins))
+        .identity(with(ExportPart::Identity));
     let workflows = Workflows::new(ctx.users());
-    let mut rows = workflows.audit(AuditOptions::default().concurrency(usize::from(args.concurrency)));
+    let mut rows = workflows.audit(options);
     let mut sink = Sink::new::<ExportRow>(ctx.format, Shape::Many, std::io::stdout());
     let (mut total, mut failed) = (0_usize, 0_usize);
     let progress = Progress::counter("exporting");
@@ -43,7 +35,7 @@ pub(super) async fn export(ctx: &Context, args: ExportArgs) -> Result<(), CliErr
         total += 1;
         progress.update(total as u64, failed as u64, ctx.budget_wait());
         match row {
-            Ok(row) => sink.write(&ExportRow::new(&row, &blank))?,
+            Ok(row) => sink.write(&ExportRow::new(&row))?,
             // A failure to list ends the stream: nothing after it would come.
             Err(e) if is_list_failure(&e) => {
                 progress.finish();
