@@ -5,8 +5,35 @@ mod common;
 
 use cfzt::workflows::{ApplyOptions, OffboardOptions, Workflows};
 use cfzt::{RevokeUserParams, SeatChange, UserId};
-use cfzt_fake_server::{DEMO_USER_EMAIL, DEMO_USER_ID, FakeServer};
+use cfzt_fake_server::{DEMO_USER_EMAIL, DEMO_USER_ID, FakeServer, Fault, FaultRule, Operation, Route, Times};
 use common::{backends, demo_account, fast_client};
+
+#[tokio::test]
+async fn edit_seats_and_revoke_user_are_retried_after_a_transient_failure() {
+    for (backend, transport) in backends() {
+        let server = FakeServer::start().await.unwrap();
+        let users = fast_client(server.base_url(), &transport).users(&demo_account());
+        let once = |operation| FaultRule::new(Route::Operation(operation), Fault::status(503)).times(Times::Next(1));
+        let sent =
+            |server: &FakeServer, suffix: &str| server.journal().iter().filter(|e| e.path.ends_with(suffix)).count();
+
+        // Setting a seat's flags, or revoking, twice does what doing it once does: a 503
+        // is retried though the methods are PATCH and POST.
+        server.inject(once(Operation::EditSeats));
+        users.edit_seats(vec![SeatChange::free("seat_uid")]).await.unwrap();
+        assert_eq!(sent(&server, "/access/seats"), 2, "{backend}");
+        server.inject(once(Operation::RevokeUser));
+        assert!(users.revoke_user(RevokeUserParams::new(DEMO_USER_EMAIL)).await.unwrap(), "{backend}");
+        assert_eq!(sent(&server, "/revoke_user"), 2, "{backend}");
+
+        // The call's own options override the client's: no retry, the 503 is the answer.
+        server.clear_journal();
+        server.inject(once(Operation::EditSeats));
+        let err = users.edit_seats(vec![SeatChange::free("seat_uid")]).max_retries(0).await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{backend}: {err:?}");
+        assert_eq!(sent(&server, "/access/seats"), 1, "{backend}");
+    }
+}
 
 #[tokio::test]
 async fn edit_seats_and_revoke_user_over_both_backends() {

@@ -7,7 +7,9 @@ use std::pin::Pin;
 use cfzt_models::operations::{EDIT_SEATS, REVOKE_USER};
 use cfzt_models::{RevokeUserParams, Seat, SeatChange};
 
-use crate::api_request::ApiRequest;
+use cfzt_transport::RequestOptions;
+
+use crate::api_request::{ApiRequest, call_options};
 use crate::error::Error;
 use crate::users::Users;
 
@@ -27,6 +29,11 @@ impl Users {
     /// is the seats every request returned. The whole list is checked first: an empty list
     /// or a bad `seat_uid` sends nothing.
     ///
+    /// Each request sets the flags to the values given, so sending it twice does what
+    /// sending it once does: unlike other `PATCH`es, it is retried after a transient
+    /// failure (a 5xx, a timeout) as a `PUT` would be. The client's retry settings apply,
+    /// and [`EditSeats::max_retries`] and the like override them for this call.
+    ///
     /// ```no_run
     /// # async fn run(client: cfzt_access_users::Client, account: cfzt_access_users::AccountId) -> Result<(), cfzt_access_users::Error> {
     /// use cfzt_access_users::SeatChange;
@@ -35,7 +42,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn edit_seats(&self, changes: Vec<SeatChange>) -> EditSeats {
-        EditSeats { users: self.clone(), changes }
+        EditSeats { users: self.clone(), changes, options: RequestOptions::new().retry_non_idempotent(true) }
     }
 
     /// Revokes all of a user's Access tokens, and optionally their devices and WARP
@@ -46,6 +53,9 @@ impl Users {
     /// means; take it as "not revoked"). The body flag is sent as `devices` and the query
     /// flag as `?devices=` ([`RevokeUserParams`]).
     ///
+    /// Revoking twice leaves the user as revoking once does, so this `POST` is retried
+    /// after a transient failure (a 5xx, a timeout) as a `PUT` would be.
+    ///
     /// ```no_run
     /// # async fn run(client: cfzt_access_users::Client, account: cfzt_access_users::AccountId) -> Result<(), cfzt_access_users::Error> {
     /// use cfzt_access_users::RevokeUserParams;
@@ -54,7 +64,11 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn revoke_user(&self, params: RevokeUserParams) -> ApiRequest<bool> {
-        self.request(&REVOKE_USER, None).checked(params.validate()).query(params.query_pairs()).json(&params)
+        self.request(&REVOKE_USER, None)
+            .checked(params.validate())
+            .query(params.query_pairs())
+            .json(&params)
+            .with_options(|o| o.retry_non_idempotent(true))
     }
 }
 
@@ -65,6 +79,7 @@ impl Users {
 pub struct EditSeats {
     users: Users,
     changes: Vec<SeatChange>,
+    options: RequestOptions,
 }
 
 impl EditSeats {
@@ -72,6 +87,13 @@ impl EditSeats {
     pub fn changes(&self) -> &[SeatChange] {
         &self.changes
     }
+
+    fn with_options(mut self, f: impl FnOnce(RequestOptions) -> RequestOptions) -> Self {
+        self.options = f(self.options);
+        self
+    }
+
+    call_options!("each request of this call");
 
     /// Sends the changes, [`SEAT_CHUNK`] per request, and returns every updated seat.
     ///
@@ -84,7 +106,8 @@ impl EditSeats {
         SeatChange::validate_all(&self.changes)?;
         let mut seats = Vec::with_capacity(self.changes.len());
         for chunk in self.changes.chunks(SEAT_CHUNK) {
-            let request: ApiRequest<Vec<Seat>> = self.users.request(&EDIT_SEATS, None).json(&chunk);
+            let request: ApiRequest<Vec<Seat>> =
+                self.users.request(&EDIT_SEATS, None).json(&chunk).with_options(|_| self.options);
             seats.extend(request.await?);
         }
         Ok(seats)
