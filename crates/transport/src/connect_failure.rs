@@ -53,10 +53,22 @@ fn tls(e: &(dyn Error + 'static)) -> Option<ConnectFailure> {
         });
     }
     #[cfg(feature = "native-tls")]
-    if e.is::<native_tls::Error>() {
-        return Some(ConnectFailure::TlsHandshake);
+    if let Some(error) = e.downcast_ref::<native_tls::Error>() {
+        return Some(native_tls_failure(&error.to_string()));
     }
     None
+}
+
+/// native-tls's error has no kinds, only the platform library's text: OpenSSL says
+/// `certificate verify failed` (followed by why, e.g. `self-signed certificate`) when it
+/// refuses the server's certificate, and other words for any other handshake failure.
+#[cfg(any(test, feature = "native-tls"))]
+fn native_tls_failure(text: &str) -> ConnectFailure {
+    if text.contains("certificate verify failed") {
+        ConnectFailure::InvalidCertificate
+    } else {
+        ConnectFailure::TlsHandshake
+    }
 }
 
 #[cfg(test)]
@@ -98,5 +110,21 @@ mod tests {
         assert_eq!(of(expired), ConnectFailure::InvalidCertificate);
         let garbage = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
         assert_eq!(of(garbage), ConnectFailure::TlsHandshake);
+    }
+
+    #[test]
+    fn openssl_texts_are_named() {
+        let cases = [
+            (
+                "error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed:\
+                 ../ssl/statem/statem_clnt.c:1889: (self-signed certificate)",
+                ConnectFailure::InvalidCertificate,
+            ),
+            ("error:0A00010B:SSL routines:ssl3_get_record:wrong version number", ConnectFailure::TlsHandshake),
+            ("", ConnectFailure::TlsHandshake),
+        ];
+        for (text, want) in cases {
+            assert_eq!(native_tls_failure(text), want, "{text}");
+        }
     }
 }

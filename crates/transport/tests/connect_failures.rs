@@ -84,6 +84,51 @@ async fn tls_against_a_plain_http_port_is_named_and_not_retried() {
     server.abort();
 }
 
+/// A TLS server on 127.0.0.1 whose certificate, for `127.0.0.1` and `localhost`, no one
+/// signed: it completes handshakes with anyone who accepts it, and answers nothing.
+async fn self_signed_server() -> (u16, tokio::task::JoinHandle<()>) {
+    use tokio_rustls::rustls::{self, pki_types::PrivateKeyDer};
+    let cert = rcgen::generate_simple_self_signed(["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
+    let key = PrivateKeyDer::try_from(cert.signing_key.serialize_der()).unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.cert.der().clone()], key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                // The client refuses the certificate; the handshake fails on this side too.
+                let _ = acceptor.accept(stream).await;
+            });
+        }
+    });
+    (port, server)
+}
+
+/// A certificate no trusted authority signed: refused the same way every time, so the
+/// request is sent once, and the error says it was the certificate.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+#[tokio::test]
+async fn a_self_signed_certificate_is_named_and_not_retried() {
+    let (port, server) = self_signed_server().await;
+    for (name, t) in backends() {
+        let (err, attempts) = fail(t, &format!("https://127.0.0.1:{port}/")).await;
+        assert_eq!(err.connect_failure(), Some(ConnectFailure::InvalidCertificate), "{name}: {err:?}");
+        assert!(err.to_string().ends_with("invalid certificate"), "{name}: {err}");
+        assert!(!err.may_have_reached_server(), "{name}");
+        assert!(!err.is_transient(), "{name}");
+        assert_eq!(attempts, 1, "{name}: a refused certificate cannot heal");
+    }
+    server.abort();
+}
+
 #[tokio::test]
 async fn a_server_that_never_answers_times_out_with_the_time_named() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
