@@ -13,13 +13,7 @@ use crate::offboard::{has_something_to_revoke, planned_id, seat_step};
 use crate::plan::{Action, PersonPlan, Plan, PlanKind, SkipReason};
 use crate::query::inactive;
 use crate::report::{Outcome, PersonReport, Report, StepError, StepReport};
-use crate::{WorkflowError, Workflows, ops};
-
-/// How many people a bulk workflow works on at once by default (also the audit export's
-/// users at once): `ApplyOptions::default().concurrency(DEFAULT_CONCURRENCY)`. Each person costs 2 to
-/// 5 requests. This bounds how many are in flight; the client's request budget paces them
-/// inside the API's rate limit.
-pub const DEFAULT_CONCURRENCY: usize = 4;
+use crate::{DEFAULT_CONCURRENCY, WorkflowError, Workflows, ops};
 
 /// Where applying a plan stands: reported after each person is finished.
 ///

@@ -11,8 +11,7 @@ use futures_util::future::OptionFuture;
 use futures_util::{StreamExt, future};
 use serde::{Deserialize, Serialize};
 
-use crate::apply::DEFAULT_CONCURRENCY;
-use crate::{LIST_PAGE_SIZE, WorkflowError, Workflows};
+use crate::{DEFAULT_CONCURRENCY, LIST_PAGE_SIZE, WorkflowError, Workflows};
 
 /// How to run the audit export: how many users at once, and which of their details to
 /// fetch (all three by default; each costs one request per user).

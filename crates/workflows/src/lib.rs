@@ -13,7 +13,7 @@ mod plan;
 mod query;
 mod report;
 
-pub use apply::{ApplyOptions, DEFAULT_CONCURRENCY, Progress};
+pub use apply::{ApplyOptions, Progress};
 pub use audit::{AuditOptions, AuditRow};
 pub use ensure::Ensured;
 pub use error::WorkflowError;
@@ -27,6 +27,12 @@ use cfzt_access_users::Users;
 /// The page size the workflows list users with: the largest of the values Access is
 /// reported to accept besides 1000, so a walk takes few requests without huge pages.
 pub const LIST_PAGE_SIZE: u64 = 100;
+
+/// How many people a bulk workflow works on at once by default (also the audit export's
+/// users at once): `ApplyOptions::default().concurrency(DEFAULT_CONCURRENCY)`. Each person costs 2 to
+/// 5 requests. This bounds how many are in flight; the client's request budget paces them
+/// inside the API's rate limit.
+pub const DEFAULT_CONCURRENCY: usize = 4;
 
 /// The operator workflows over the users of one account.
 ///

@@ -4,10 +4,9 @@ use cfzt_access_users::{User, UserId};
 use cfzt_models::Timestamp;
 use futures_util::{StreamExt, TryStreamExt, stream};
 
-use crate::apply::DEFAULT_CONCURRENCY;
 use crate::plan::{Action, PersonPlan, Plan, PlanKind, PlannedStep, SkipReason};
 use crate::query::{same_email, seats};
-use crate::{WorkflowError, Workflows};
+use crate::{DEFAULT_CONCURRENCY, WorkflowError, Workflows};
 
 /// How to offboard: whether to delete the users and revoke their devices, and how many
 /// people to look up at once.
