@@ -30,6 +30,10 @@ use crate::{HttpTransport, Observation, Request, RequestBudget, Response, SendFu
 ///   in it (waiting as long as it says, but never past the deadline: a longer wait fails at
 ///   once with [`TransportError::RateBudget`]), and every answer is reported to it. A 429
 ///   is then retried as soon as the budget's pause ends, without the `max_retry_after` cap.
+/// - A transport takes each request by value, so an attempt that may be followed by
+///   another sends a copy of the request ([`send_counted`](Self::send_counted), and
+///   [`HttpTransport::send`](crate::HttpTransport::send)), or a request built afresh from a
+///   [`RequestTemplate`] that borrows its headers ([`send_template`](Self::send_template)).
 /// - Dropping the returned future cancels any wait or attempt in progress.
 /// - Its timers are tokio's: outside a tokio runtime, a policy that may need one fails with
 ///   [`TransportError::NoRuntime`] before anything is sent (see

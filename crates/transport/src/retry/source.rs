@@ -26,6 +26,7 @@ use crate::Request;
 /// template.extensions_mut().insert(RequestOptions::new().max_retries(1));
 ///
 /// let request = template.to_request();
+/// assert_eq!((request.method(), request.uri()), (template.method(), template.uri()));
 /// assert_eq!(request.headers()[ACCEPT], "application/json");
 /// assert!(request.extensions().get::<RequestOptions>().is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -48,6 +49,21 @@ impl<'a> RequestTemplate<'a> {
     /// The method each attempt uses.
     pub fn method(&self) -> &Method {
         &self.method
+    }
+
+    /// The URI each attempt is sent to.
+    pub fn uri(&self) -> &Uri {
+        &self.uri
+    }
+
+    /// The headers each attempt carries (a copy of them).
+    pub fn headers(&self) -> &HeaderMap {
+        self.headers
+    }
+
+    /// The body each attempt carries.
+    pub fn body(&self) -> &Bytes {
+        &self.body
     }
 
     /// The extensions each attempt's request carries, such as [`RequestOptions`].
