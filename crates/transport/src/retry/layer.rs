@@ -89,8 +89,8 @@ impl<T> RetryTransport<T> {
         self
     }
 
-    /// The policy every call starts from; a request's [`RequestOptions`](super::RequestOptions) override parts of
-    /// it for that call only.
+    /// The policy every call starts from; a request's
+    /// [`RequestOptions`](super::RequestOptions) override parts of it for that call only.
     pub fn policy(&self) -> &RetryPolicy {
         &self.policy
     }
@@ -179,7 +179,8 @@ impl<T: HttpTransport> RetryTransport<T> {
                 }
                 let timeout = attempt_timeout(&policy, deadline);
                 if retries_done >= policy.max_retries {
-                    // The last attempt the policy allows sends the request itself.
+                    // The last attempt the policy allows needs nothing kept for another: a
+                    // request handed over whole is sent itself.
                     let attempt = attempt!(self, source.into_request(), timeout, retries_done + 1);
                     self.settle(&attempt, spent);
                     return (attempt, retries_done + 1);
