@@ -237,5 +237,7 @@ async fn no_credential_a_server_sends_back_reaches_a_successful_response_or_a_lo
     }
     let logs = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
     assert_no_secret(&logs, "tracing output");
-    assert!(logs.contains("errors with a success") && logs.contains("[REDACTED]"), "{logs:.2000}");
+    // The warning for errors that came with a success was logged, with the echo masked.
+    let warned: Vec<&str> = logs.lines().filter(|l| l.contains("errors with a success")).collect();
+    assert!(!warned.is_empty() && warned.iter().all(|l| l.contains("[REDACTED]")), "{logs:.2000}");
 }

@@ -137,12 +137,11 @@ impl ApiError {
 
 impl<T> ApiResponse<T> {
     /// The same response with every credential header and every secret of `redactor`
-    /// masked in its headers, messages and errors. The result is the API's data and is
-    /// left as it came.
+    /// masked in its headers and messages (its errors are masked when the call decodes
+    /// them, before they are logged). The result is the API's data and is left as it came.
     pub(crate) fn redact(mut self, redactor: &Redactor) -> Self {
         self.headers = redactor.headers(&self.headers);
         redactor.infos(&mut self.messages);
-        redactor.infos(&mut self.errors);
         self
     }
 }

@@ -2,7 +2,7 @@
 //! afresh from a [`RequestTemplate`] whose headers are borrowed.
 
 use bytes::Bytes;
-use http::{Extensions, HeaderMap, Method, Uri};
+use http::{Extensions, HeaderMap, Method, Uri, Version};
 
 use super::RequestOptions;
 use crate::Request;
@@ -78,15 +78,28 @@ impl<'a> RequestTemplate<'a> {
 
     /// The request one attempt sends.
     pub fn to_request(&self) -> Request {
-        let mut request = http::Request::new(self.body.clone());
-        *request.method_mut() = self.method.clone();
-        *request.uri_mut() = self.uri.clone();
-        request.headers_mut().clone_from(self.headers);
-        if !self.extensions.is_empty() {
-            *request.extensions_mut() = self.extensions.clone();
-        }
-        request
+        assemble(&self.method, &self.uri, Version::default(), self.headers, &self.body, &self.extensions)
     }
+}
+
+/// One attempt's request, from the pieces a source keeps.
+fn assemble(
+    method: &Method,
+    uri: &Uri,
+    version: Version,
+    headers: &HeaderMap,
+    body: &Bytes,
+    extensions: &Extensions,
+) -> Request {
+    let mut request = http::Request::new(body.clone());
+    *request.method_mut() = method.clone();
+    *request.uri_mut() = uri.clone();
+    *request.version_mut() = version;
+    request.headers_mut().clone_from(headers);
+    if !extensions.is_empty() {
+        *request.extensions_mut() = extensions.clone();
+    }
+    request
 }
 
 /// Where the retry layer's attempts come from.
@@ -118,13 +131,7 @@ impl AttemptSource for Owned {
 
     fn request(&self) -> Request {
         let parts = &self.parts;
-        let mut request = http::Request::new(self.body.clone());
-        *request.method_mut() = parts.method.clone();
-        *request.uri_mut() = parts.uri.clone();
-        *request.version_mut() = parts.version;
-        *request.headers_mut() = parts.headers.clone();
-        *request.extensions_mut() = parts.extensions.clone();
-        request
+        assemble(&parts.method, &parts.uri, parts.version, &parts.headers, &self.body, &parts.extensions)
     }
 
     fn into_request(self) -> Request {
