@@ -226,3 +226,11 @@ fn a_bad_base_url_or_budget_url_is_a_usage_error_naming_the_setting() {
     }
     assert!(fake.server.journal().is_empty(), "nothing is sent with a bad setting");
 }
+
+#[test]
+fn help_documents_the_csv_guard_and_csv_raw() {
+    let help = String::from_utf8(run(&mut cfzt(&["--help"]), 0).stdout).unwrap();
+    for needle in ["--csv-raw", "spreadsheet", "\\u{..}", "a bad setting such as --base-url or --budget"] {
+        assert!(help.contains(needle), "{needle}: {help}");
+    }
+}

@@ -27,7 +27,8 @@ macro_rules! exit_codes {
         "Exit codes:
   0  done
   1  error (the API refused, the network failed, nothing matched, or a prompt was declined)
-  2  usage error (bad arguments, no account, or a change refused without --yes off a terminal)
+  2  usage error (bad arguments, no account, a bad setting such as --base-url or --budget,
+     or a change refused without --yes off a terminal)
   3  partial failure (a bulk command finished, but some items failed)"
     };
 }
