@@ -22,13 +22,19 @@ pub(crate) fn clean(text: &str) -> String {
     for c in text.chars() {
         match c {
             '\t' | '\n' | '\r' => out.push(' '),
-            c if c.is_control() || is_format(c) => {
+            c if acts(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
             }
             c => out.push(c),
         }
     }
     out
+}
+
+/// Whether `c` acts on how text is shown rather than being shown: a control character, or
+/// a format character or separator ([`is_format`]).
+pub(crate) fn acts(c: char) -> bool {
+    c.is_control() || is_format(c)
 }
 
 /// Whether `c` is of general category Cf (format), or a line or paragraph separator (Zl,
@@ -109,7 +115,7 @@ mod tests {
     fn nothing_that_acts_survives_clean() {
         let hostile: String = (0..0x3000).chain(0xE0000..0xE0080).filter_map(char::from_u32).collect();
         let cleaned = clean(&hostile);
-        assert!(!cleaned.chars().any(|c| c.is_control() || is_format(c)));
+        assert!(!cleaned.chars().any(acts));
     }
 
     #[test]

@@ -77,6 +77,21 @@ fn tables_show_control_and_format_characters_as_escapes() {
 }
 
 #[test]
+fn json_escapes_what_acts_and_keeps_every_value() {
+    let fake = hostile_fake();
+    let want = [ESCAPES, SPOOF, ISOLATES];
+    let out = run(&mut fake.cfzt(&["users", "list", "-o", "ndjson"]), 0);
+    assert!(!acts(&stdout(&out)), "{:?}", stdout(&out));
+    assert_eq!(strings(&ndjson(&out), "name")[..3], want);
+    let out = run(&mut fake.cfzt(&["users", "list", "-o", "json"]), 0);
+    assert!(!acts(&stdout(&out)), "{:?}", stdout(&out));
+    assert_eq!(strings(json(&out).as_array().unwrap(), "name")[..3], want);
+    let out = run(&mut fake.cfzt(&["users", "find", "spoof@example.com", "-o", "json"]), 0);
+    assert_eq!(json(&out)["name"], SPOOF);
+    assert!(stdout(&out).contains("\\u202e"), "{}", stdout(&out));
+}
+
+#[test]
 fn csv_defuses_formulas_and_shows_escapes_and_csv_raw_keeps_every_cell() {
     let fake = hostile_fake();
     let commands: [&[&str]; 2] = [&["users", "list", "-o", "csv"], &["export", "-o", "csv"]];

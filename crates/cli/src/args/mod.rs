@@ -68,7 +68,7 @@ pub(crate) const AFTER_HELP: &str = concat!(
   CSV and table columns are stable; JSON carries the API's objects as the SDK decodes them.
   Tables, CSV and messages on stderr show control and format characters from the server
   (escape sequences, bidi overrides, zero-width characters) as \\u{..} escapes; JSON and NDJSON
-  carry values exactly.
+  carry values exactly, those characters written as JSON's \\uXXXX escapes.
 
 ",
     exit_codes!()

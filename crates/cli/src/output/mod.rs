@@ -110,7 +110,7 @@ pub(crate) fn print_one<R: Record, W: Write>(format: Format, writer: W, record: 
 
 /// Prints any value as one pretty JSON document (a plan, a report).
 pub(crate) fn print_json<T: Serialize, W: Write>(mut writer: W, value: &T) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut writer, value)?;
+    json::write_json(&mut writer, value, true)?;
     writer.write_all(b"\n")?;
     writer.flush()
 }
