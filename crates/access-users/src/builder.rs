@@ -271,16 +271,12 @@ impl ClientBuilder {
                 (Some(token), _, _) => self.credentials = Some(Credentials::api_token(token)),
                 (None, Some(email), Some(key)) => self.credentials = Some(Credentials::global_api_key(email, key)),
                 (None, Some(_), None) => {
-                    self.env_error = Some(ConfigError::new(
-                        ConfigSetting::Credentials,
-                        "CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not",
-                    ));
+                    self.env_error =
+                        Some(ConfigError::credentials("CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not"));
                 }
                 (None, None, Some(_)) => {
-                    self.env_error = Some(ConfigError::new(
-                        ConfigSetting::Credentials,
-                        "CLOUDFLARE_API_KEY is set but CLOUDFLARE_EMAIL is not",
-                    ));
+                    self.env_error =
+                        Some(ConfigError::credentials("CLOUDFLARE_API_KEY is set but CLOUDFLARE_EMAIL is not"));
                 }
                 (None, None, None) => {}
             }
@@ -300,8 +296,7 @@ impl ClientBuilder {
             (Some(c), _) => c,
             (None, Some(e)) => return Err(e.into()),
             (None, None) => {
-                return Err(ConfigError::new(
-                    ConfigSetting::Credentials,
+                return Err(ConfigError::credentials(
                     "no credentials: set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY), \
                      or call ClientBuilder::api_token",
                 )

@@ -4,7 +4,7 @@ use http::HeaderValue;
 use http::header::{AUTHORIZATION, HeaderName};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::error::{ConfigError, ConfigSetting};
+use crate::error::ConfigError;
 
 /// How the client authenticates: exactly one of Cloudflare's two schemes.
 ///
@@ -55,16 +55,10 @@ impl Credentials {
             }
             Self::GlobalApiKey { email, key } => {
                 if email.trim().is_empty() {
-                    return Err(ConfigError::new(
-                        ConfigSetting::Credentials,
-                        "the email for the global API key is empty",
-                    ));
+                    return Err(ConfigError::credentials("the email for the global API key is empty"));
                 }
                 cfzt_models::validate_email(email).map_err(|e| {
-                    ConfigError::new(
-                        ConfigSetting::Credentials,
-                        format!("the email for the global API key (CLOUDFLARE_EMAIL): {e}"),
-                    )
+                    ConfigError::credentials(format!("the email for the global API key (CLOUDFLARE_EMAIL): {e}"))
                 })?;
                 check_secret(key.expose_secret(), "the global API key (`key`, CLOUDFLARE_API_KEY)")?;
                 Ok(vec![
@@ -89,7 +83,7 @@ impl Credentials {
 /// not carry it as it is. The message says where, never what.
 fn check_secret(secret: &str, what: &str) -> Result<(), ConfigError> {
     if secret.trim().is_empty() {
-        return Err(ConfigError::new(ConfigSetting::Credentials, format!("{what} is empty")));
+        return Err(ConfigError::credentials(format!("{what} is empty")));
     }
     match secret.chars().position(|c| !c.is_ascii_graphic()) {
         None => Ok(()),
@@ -99,15 +93,12 @@ fn check_secret(secret: &str, what: &str) -> Result<(), ConfigError> {
                 Some(c) if c.is_whitespace() => "whitespace",
                 _ => "a non-ASCII character",
             };
-            Err(ConfigError::new(
-                ConfigSetting::Credentials,
-                format!(
-                    "{what} holds {kind} at character {} of {}; a credential is visible ASCII only \
+            Err(ConfigError::credentials(format!(
+                "{what} holds {kind} at character {} of {}; a credential is visible ASCII only \
                  (check for a pasted newline, space or quote)",
-                    at + 1,
-                    secret.chars().count()
-                ),
-            ))
+                at + 1,
+                secret.chars().count()
+            )))
         }
     }
 }
@@ -129,10 +120,7 @@ impl Credentials {
 
 fn sensitive(value: &str, what: &str) -> Result<HeaderValue, ConfigError> {
     let mut value = HeaderValue::from_str(value).map_err(|_| {
-        ConfigError::new(
-            ConfigSetting::Credentials,
-            format!("{what} contains characters that are not allowed in an HTTP header"),
-        )
+        ConfigError::credentials(format!("{what} contains characters that are not allowed in an HTTP header"))
     })?;
     value.set_sensitive(true);
     Ok(value)

@@ -300,6 +300,11 @@ impl ConfigError {
     pub(crate) fn new(setting: ConfigSetting, message: impl Into<String>) -> Self {
         Self { message: message.into(), setting }
     }
+
+    /// A configuration error about the credentials.
+    pub(crate) fn credentials(message: impl Into<String>) -> Self {
+        Self::new(ConfigSetting::Credentials, message)
+    }
 }
 
 /// The setting a [`ConfigError`] is about.

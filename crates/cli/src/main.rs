@@ -3,7 +3,7 @@
 //! `cfzt --help` lists the commands; `cfzt --demo users list` tries them with no account.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-// Every line for stderr goes through `console::say` (cleaned, and no panic when stderr is
+// Every line for stderr goes through `console::say_line` (cleaned, and no panic when stderr is
 // gone); stdout through a writer whose errors are handled.
 #![deny(clippy::print_stderr, clippy::print_stdout)]
 
