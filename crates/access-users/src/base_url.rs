@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use crate::error::ConfigError;
+use crate::error::{ConfigError, ConfigSetting};
 
 /// Cloudflare's API base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -14,7 +14,7 @@ const API_PATH: &str = "/client/v4";
 /// host and path; never userinfo, query or fragment) and says where it came from.
 pub(crate) fn base_url_error(raw: &str, from_env: bool, why: &str) -> ConfigError {
     let source = if from_env { " (from CLOUDFLARE_BASE_URL)" } else { "" };
-    ConfigError::new(format!("base URL {:?}{source} {why}", redacted_url(raw)))
+    ConfigError::new(ConfigSetting::BaseUrl, format!("base URL {:?}{source} {why}", redacted_url(raw)))
 }
 
 /// A URL as it may be shown: without userinfo (anything up to the last `@` of the part

@@ -12,7 +12,7 @@ use http::{HeaderMap, HeaderValue};
 use crate::Credentials;
 use crate::base_url::{DEFAULT_BASE_URL, base_url_error, check_base_url, redacted_url};
 use crate::client::{Client, Inner};
-use crate::error::{ConfigError, Error};
+use crate::error::{ConfigError, ConfigSetting, Error};
 use crate::redact::Redactor;
 use crate::shared_budget::{BUDGET_URL_ENV, StoreSetting};
 
@@ -271,10 +271,12 @@ impl ClientBuilder {
                 (Some(token), _, _) => self.credentials = Some(Credentials::api_token(token)),
                 (None, Some(email), Some(key)) => self.credentials = Some(Credentials::global_api_key(email, key)),
                 (None, Some(_), None) => {
-                    self.env_error = Some(ConfigError::new("CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not"));
+                    self.env_error =
+                        Some(ConfigError::credentials("CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not"));
                 }
                 (None, None, Some(_)) => {
-                    self.env_error = Some(ConfigError::new("CLOUDFLARE_API_KEY is set but CLOUDFLARE_EMAIL is not"));
+                    self.env_error =
+                        Some(ConfigError::credentials("CLOUDFLARE_API_KEY is set but CLOUDFLARE_EMAIL is not"));
                 }
                 (None, None, None) => {}
             }
@@ -294,7 +296,7 @@ impl ClientBuilder {
             (Some(c), _) => c,
             (None, Some(e)) => return Err(e.into()),
             (None, None) => {
-                return Err(ConfigError::new(
+                return Err(ConfigError::credentials(
                     "no credentials: set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY), \
                      or call ClientBuilder::api_token",
                 )
@@ -310,7 +312,7 @@ impl ClientBuilder {
         headers.extend(credentials.headers()?);
         if let Some(date) = self.api_version {
             let value = HeaderValue::from_str(&date.format("%Y-%m-%d").to_string())
-                .map_err(|_| ConfigError::new("api_version is not a valid header value"))?;
+                .map_err(|_| ConfigError::new(ConfigSetting::ApiVersion, "api_version is not a valid header value"))?;
             headers.insert(HeaderName::from_static("api-version"), value);
         }
         let transport = match self.transport {
@@ -356,7 +358,7 @@ impl fmt::Debug for ClientBuilder {
 
 fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
     let build_error = |e: cfzt_transport::TransportError| {
-        ConfigError::new(format!("the default HTTP transport could not be built: {e}"))
+        ConfigError::new(ConfigSetting::Transport, format!("the default HTTP transport could not be built: {e}"))
     };
     #[cfg(feature = "reqwest")]
     {
@@ -370,6 +372,7 @@ fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
     {
         let _ = build_error;
         Err(ConfigError::new(
+            ConfigSetting::Transport,
             "no transport: enable the `reqwest` or `hyper` feature, or pass one with ClientBuilder::transport",
         )
         .into())

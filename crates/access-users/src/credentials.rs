@@ -55,10 +55,10 @@ impl Credentials {
             }
             Self::GlobalApiKey { email, key } => {
                 if email.trim().is_empty() {
-                    return Err(ConfigError::new("the email for the global API key is empty"));
+                    return Err(ConfigError::credentials("the email for the global API key is empty"));
                 }
                 cfzt_models::validate_email(email).map_err(|e| {
-                    ConfigError::new(format!("the email for the global API key (CLOUDFLARE_EMAIL): {e}"))
+                    ConfigError::credentials(format!("the email for the global API key (CLOUDFLARE_EMAIL): {e}"))
                 })?;
                 check_secret(key.expose_secret(), "the global API key (`key`, CLOUDFLARE_API_KEY)")?;
                 Ok(vec![
@@ -83,7 +83,7 @@ impl Credentials {
 /// not carry it as it is. The message says where, never what.
 fn check_secret(secret: &str, what: &str) -> Result<(), ConfigError> {
     if secret.trim().is_empty() {
-        return Err(ConfigError::new(format!("{what} is empty")));
+        return Err(ConfigError::credentials(format!("{what} is empty")));
     }
     match secret.chars().position(|c| !c.is_ascii_graphic()) {
         None => Ok(()),
@@ -93,7 +93,7 @@ fn check_secret(secret: &str, what: &str) -> Result<(), ConfigError> {
                 Some(c) if c.is_whitespace() => "whitespace",
                 _ => "a non-ASCII character",
             };
-            Err(ConfigError::new(format!(
+            Err(ConfigError::credentials(format!(
                 "{what} holds {kind} at character {} of {}; a credential is visible ASCII only \
                  (check for a pasted newline, space or quote)",
                 at + 1,
@@ -119,8 +119,9 @@ impl Credentials {
 }
 
 fn sensitive(value: &str, what: &str) -> Result<HeaderValue, ConfigError> {
-    let mut value = HeaderValue::from_str(value)
-        .map_err(|_| ConfigError::new(format!("{what} contains characters that are not allowed in an HTTP header")))?;
+    let mut value = HeaderValue::from_str(value).map_err(|_| {
+        ConfigError::credentials(format!("{what} contains characters that are not allowed in an HTTP header"))
+    })?;
     value.set_sensitive(true);
     Ok(value)
 }

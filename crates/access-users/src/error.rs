@@ -292,12 +292,38 @@ pub struct DecodeError {
 pub struct ConfigError {
     /// What is wrong and how to fix it.
     pub message: String,
+    /// Which setting is wrong, so that a program (a CLI) can name its own flag for it.
+    pub setting: ConfigSetting,
 }
 
 impl ConfigError {
-    pub(crate) fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into() }
+    pub(crate) fn new(setting: ConfigSetting, message: impl Into<String>) -> Self {
+        Self { message: message.into(), setting }
     }
+
+    /// A configuration error about the credentials.
+    pub(crate) fn credentials(message: impl Into<String>) -> Self {
+        Self::new(ConfigSetting::Credentials, message)
+    }
+}
+
+/// The setting a [`ConfigError`] is about.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigSetting {
+    /// The credentials: `CLOUDFLARE_API_TOKEN`, `CLOUDFLARE_EMAIL` and `CLOUDFLARE_API_KEY`,
+    /// or [`ClientBuilder::api_token`](crate::ClientBuilder::api_token) and its kin.
+    Credentials,
+    /// The base URL: `CLOUDFLARE_BASE_URL` or
+    /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
+    BaseUrl,
+    /// The shared budget's store: `CFZT_BUDGET_URL` or
+    /// [`ClientBuilder::redis_budget`](crate::ClientBuilder::redis_budget).
+    BudgetStore,
+    /// The `api-version` header.
+    ApiVersion,
+    /// The HTTP transport (none given and none can be built).
+    Transport,
 }
 
 impl From<ConfigError> for Error {

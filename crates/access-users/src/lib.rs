@@ -25,7 +25,9 @@ pub use base_url::DEFAULT_BASE_URL;
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use credentials::Credentials;
-pub use error::{ApiError, ConfigError, DecodeError, Error, PaginationError, PaginationReason, TransportFailure};
+pub use error::{
+    ApiError, ConfigError, ConfigSetting, DecodeError, Error, PaginationError, PaginationReason, TransportFailure,
+};
 pub use list::{DEFAULT_PER_PAGE, ListUsers};
 pub use response::ApiResponse;
 pub use shared_budget::BUDGET_URL_ENV;

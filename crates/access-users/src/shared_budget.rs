@@ -6,7 +6,7 @@ use std::sync::Arc;
 use cfzt_transport::{BudgetQuota, RequestBudget};
 
 use crate::Credentials;
-use crate::error::ConfigError;
+use crate::error::{ConfigError, ConfigSetting};
 
 /// The environment variable [`ClientBuilder::load_env`](crate::ClientBuilder::load_env)
 /// reads the shared budget's store from, e.g. `redis://127.0.0.1:6379`.
@@ -37,16 +37,19 @@ impl StoreSetting {
                 .quota(quota)
                 .build()
                 // The error names the field and the rule, never the URL (it may hold a password).
-                .map_err(|e| ConfigError::new(format!("{}: {e}", self.name())))?;
+                .map_err(|e| ConfigError::new(ConfigSetting::BudgetStore, format!("{}: {e}", self.name())))?;
             Ok(Arc::new(budget))
         }
         #[cfg(not(feature = "redis"))]
         {
             let _ = (credentials, quota, &self.url);
-            Err(ConfigError::new(format!(
-                "{} is set, but this build of cfzt-access-users has no `redis` feature to keep a shared budget",
-                self.name()
-            )))
+            Err(ConfigError::new(
+                ConfigSetting::BudgetStore,
+                format!(
+                    "{} is set, but this build of cfzt-access-users has no `redis` feature to keep a shared budget",
+                    self.name()
+                ),
+            ))
         }
     }
 }

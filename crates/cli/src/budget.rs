@@ -52,7 +52,7 @@ impl MeteredBudget {
         if wait >= ANNOUNCE && clock.announced_until.is_none_or(|until| until < now) {
             clock.announced_until = Some(now + wait);
             let at = chrono::Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
-            eprintln!(
+            crate::console::say!(
                 "waiting {} s for the rate budget (until {} UTC); Ctrl-C to stop",
                 wait.as_secs(),
                 at.format("%H:%M:%S")

@@ -29,7 +29,7 @@ impl Context {
     /// Builds the client from the options and the environment, starting the embedded fake
     /// server first with `--demo`.
     pub(crate) async fn open(global: &GlobalArgs) -> Result<Context, CliError> {
-        let format = Format::resolve(global.output, std::io::stdout().is_terminal());
+        let format = Format::resolve(global.output, std::io::stdout().is_terminal(), global.csv_raw);
         let mut builder = Client::builder().retry_policy(retry_policy(global));
         let quota = match global.rate_limit {
             Some(RateLimitArg::Off) => None,

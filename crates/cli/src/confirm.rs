@@ -13,7 +13,9 @@ pub(crate) fn can_ask() -> bool {
 /// anything else (or end of input) declines.
 pub(crate) fn ask(question: &str) -> Result<bool, CliError> {
     let mut stderr = io::stderr();
-    write!(stderr, "{question} [y/N] ").and_then(|()| stderr.flush()).map_err(CliError::io("asking"))?;
+    write!(stderr, "{} [y/N] ", crate::sanitize::clean(question))
+        .and_then(|()| stderr.flush())
+        .map_err(CliError::io("asking"))?;
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer).map_err(CliError::io("reading the answer"))?;
     Ok(agrees(&answer))

@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 use std::io;
 use std::time::Duration;
 
-use cfzt_access_users::Error as SdkError;
+use cfzt_access_users::{ConfigSetting, Error as SdkError};
+
+use crate::sanitize::clean;
 
 /// The token permission the read operations need.
 pub(crate) const AUDIT_LOGS_READ: &str = "Access: Audit Logs Read";
@@ -58,7 +60,7 @@ impl CliError {
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage { .. } => EXIT_USAGE,
-            CliError::Api { source, .. } if source.is_validation() => EXIT_USAGE,
+            CliError::Api { source, .. } if source.is_validation() || is_setting_error(source) => EXIT_USAGE,
             CliError::Partial { .. } => EXIT_PARTIAL,
             _ => EXIT_ERROR,
         }
@@ -69,7 +71,9 @@ impl CliError {
         matches!(self, CliError::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
     }
 
-    /// The message for stderr: `error: ...`, and `hint: ...` where one fits.
+    /// The message for stderr: `error: ...`, and `hint: ...` where one fits. Each is one
+    /// line, cleaned of control and format characters: the server's text among it (its
+    /// message, an HTML error page) cannot act on the terminal or forge a line.
     pub(crate) fn render(&self) -> String {
         let (message, hint) = match self {
             CliError::Api { source, needs } => (chain(source), api_hint(source, needs)),
@@ -79,9 +83,9 @@ impl CliError {
             CliError::Declined(message) => (message.clone(), None),
             CliError::Io { context, source } => (format!("{context}: {source}"), None),
         };
-        let mut out = format!("error: {message}");
+        let mut out = format!("error: {}", clean(&message));
         if let Some(hint) = hint {
-            let _ = write!(out, "\nhint: {hint}");
+            let _ = write!(out, "\nhint: {}", clean(&hint));
         }
         out
     }
@@ -106,9 +110,31 @@ fn chain(error: &dyn std::error::Error) -> String {
 
 const CREDENTIALS: &str = "CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY)";
 
+/// Whether `error` is a setting the person running the command got wrong (a bad
+/// `--base-url`, `--budget` or credential): a usage error. A transport that cannot be
+/// built is not theirs to fix.
+fn is_setting_error(error: &SdkError) -> bool {
+    matches!(error, SdkError::Config(e) if e.setting != ConfigSetting::Transport)
+}
+
+/// The hint for a configuration error: the flag and the variable that set what is wrong.
+fn config_hint(setting: ConfigSetting) -> Option<String> {
+    let hint = match setting {
+        ConfigSetting::Credentials => format!("set {CREDENTIALS}, or try the command with --demo"),
+        ConfigSetting::BaseUrl => "check --base-url (or CLOUDFLARE_BASE_URL): an https:// URL ending in /client/v4, \
+                                   or http:// to a loopback host; unset it for Cloudflare's API"
+            .into(),
+        ConfigSetting::BudgetStore => "check --budget (or CFZT_BUDGET_URL): a Redis URL such as \
+                                       redis://127.0.0.1:6379; unset it to keep the budget in this process"
+            .into(),
+        _ => return None,
+    };
+    Some(hint)
+}
+
 fn api_hint(error: &SdkError, needs: &str) -> Option<String> {
-    if error.is_config() {
-        return Some(format!("set {CREDENTIALS}, or try the command with --demo"));
+    if let SdkError::Config(e) = error {
+        return config_hint(e.setting);
     }
     if error.is_rate_limited() && error.as_api().is_none() {
         // The client's own budget refused to wait past --deadline.

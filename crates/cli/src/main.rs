@@ -3,17 +3,22 @@
 //! `cfzt --help` lists the commands; `cfzt --demo users list` tries them with no account.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Every line for stderr goes through `console::say_line` (cleaned, and no panic when stderr is
+// gone); stdout through a writer whose errors are handled.
+#![deny(clippy::print_stderr, clippy::print_stdout)]
 
 mod args;
 mod budget;
 mod commands;
 mod config;
 mod confirm;
+mod console;
 mod errors;
 mod inputs;
 mod output;
 mod progress;
 mod resume;
+mod sanitize;
 
 use std::process::ExitCode;
 
@@ -24,7 +29,7 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            console::say!("error: cannot start the async runtime: {e}");
             return ExitCode::from(errors::EXIT_ERROR);
         }
     };
@@ -33,7 +38,7 @@ fn main() -> ExitCode {
         // The reader went away (`cfzt users list | head`): nothing more to say.
         Err(e) if e.is_broken_pipe() => ExitCode::from(errors::EXIT_OK),
         Err(e) => {
-            eprintln!("{}", e.render());
+            console::say_line(&e.render());
             ExitCode::from(e.exit_code())
         }
     }

@@ -63,9 +63,9 @@ impl Progress {
     /// Prints a line on stderr, above the bar when one is drawn.
     pub(crate) fn println(&self, line: &str) {
         if self.bar.is_hidden() {
-            eprintln!("{line}");
+            crate::console::say_line(line);
         } else {
-            self.bar.println(line);
+            self.bar.println(crate::console::lines(line).trim_end());
         }
     }
 

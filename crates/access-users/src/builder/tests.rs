@@ -195,3 +195,27 @@ fn the_shared_budget_store_comes_from_the_environment_or_the_builder() {
     #[cfg(not(feature = "redis"))]
     assert!(err(base().load_env_with(with_store("redis://127.0.0.1/"))).contains("`redis` feature"));
 }
+
+/// Each configuration error names the setting it is about, so that a CLI can name its
+/// own flag for it rather than guess from the message.
+#[test]
+fn a_config_error_names_its_setting() {
+    let setting = |b: ClientBuilder| match b.build().unwrap_err() {
+        Error::Config(e) => e.setting,
+        other => panic!("not a configuration error: {other}"),
+    };
+    let token = || Client::builder().api_token("tok");
+    let cases = [
+        (Client::builder(), ConfigSetting::Credentials),
+        (Client::builder().api_token("t\nk"), ConfigSetting::Credentials),
+        (Client::builder().load_env_with(env(&[("CLOUDFLARE_EMAIL", "a@example.com")])), ConfigSetting::Credentials),
+        (token().base_url("ftp://x"), ConfigSetting::BaseUrl),
+        (token().base_url("http://10.0.0.1/client/v4"), ConfigSetting::BaseUrl),
+        (token().load_env_with(env(&[("CLOUDFLARE_BASE_URL", "nope")])), ConfigSetting::BaseUrl),
+        (token().load_env_with(env(&[("CFZT_BUDGET_URL", "http://127.0.0.1/")])), ConfigSetting::BudgetStore),
+    ];
+    for (builder, want) in cases {
+        let debug = format!("{builder:?}");
+        assert_eq!(setting(builder), want, "{debug}");
+    }
+}

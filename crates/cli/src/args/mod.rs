@@ -27,7 +27,8 @@ macro_rules! exit_codes {
         "Exit codes:
   0  done
   1  error (the API refused, the network failed, nothing matched, or a prompt was declined)
-  2  usage error (bad arguments, no account, or a change refused without --yes off a terminal)
+  2  usage error (bad arguments, no account, a bad setting such as --base-url or --budget,
+     or a change refused without --yes off a terminal)
   3  partial failure (a bulk command finished, but some items failed)"
     };
 }
@@ -62,9 +63,12 @@ pub(crate) const AFTER_HELP: &str = concat!(
   table   a readable table; the default when stdout is a terminal
   ndjson  one JSON object per line; the default when stdout is not a terminal
   json    one JSON value: an object for one item, an array for a list
-  csv     a header row, then one row per item
+  csv     a header row, then one row per item; safe to open in a spreadsheet (see --csv-raw)
   Lists are written item by item as pages arrive (memory stays flat for any number of users).
   CSV and table columns are stable; JSON carries the API's objects as the SDK decodes them.
+  Tables, CSV and messages on stderr show control and format characters from the server
+  (escape sequences, bidi overrides, zero-width characters) as \\u{..} escapes; JSON and NDJSON
+  carry values exactly, those characters written as JSON's \\uXXXX escapes.
 
 ",
     exit_codes!()
@@ -99,6 +103,14 @@ pub(crate) struct GlobalArgs {
     /// Output format [default: table on a terminal, ndjson otherwise].
     #[arg(long, short = 'o', global = true, value_enum, value_name = "FORMAT")]
     pub(crate) output: Option<Format>,
+
+    /// With -o csv: write every cell exactly as the API gave it, for programs. Without it,
+    /// CSV is safe to open in a spreadsheet: a cell starting with =, +, -, @, tab or carriage
+    /// return gets a leading ' (so it is not run as a formula), and control and format
+    /// characters (escape sequences, bidi overrides, zero-width characters) are shown as
+    /// \u{..} escapes.
+    #[arg(long, global = true)]
+    pub(crate) csv_raw: bool,
 
     /// Retries of a failed request after its first attempt [default: 2].
     #[arg(long, global = true, value_name = "N")]

@@ -9,6 +9,7 @@ use futures_util::{StreamExt, stream};
 use super::workflow_error;
 use crate::args::{ApplyArgs, OffboardArgs, ReclaimArgs};
 use crate::config::Context;
+use crate::console::say;
 use crate::errors::{AUDIT_LOGS_READ, CliError, SEATS_WRITE};
 use crate::inputs;
 use crate::output::{Format, PlanRow, ReportRow, Shape, Sink, print_json};
@@ -85,11 +86,7 @@ fn by_user(user_id: Option<&str>, email: &str) -> String {
 
 fn note_resumed(args: &ApplyArgs, skipped: usize) {
     if let (Some(path), true) = (&args.resume, skipped > 0) {
-        eprintln!(
-            "{} finished in an earlier run (recorded in {}); skipping them",
-            count_people(skipped),
-            path.display()
-        );
+        say!("{} finished in an earlier run (recorded in {}); skipping them", count_people(skipped), path.display());
     }
 }
 
@@ -99,15 +96,15 @@ async fn run_plan(ctx: &Context, plan: Plan, mut job: Job<'_>) -> Result<(), Cli
     let summary = format!("{}, {} to run", count_people(plan.people.len()), count_steps(plan.pending_steps()));
     if !args.yes {
         print_plan(ctx, &plan)?;
-        eprintln!("plan: {summary}. Nothing was changed: run again with --yes to apply it.");
+        say!("plan: {summary}. Nothing was changed: run again with --yes to apply it.");
         return Ok(());
     }
-    eprintln!("applying: {summary}");
+    say!("applying: {summary}");
     let report = apply(ctx, plan, &mut job).await?;
     if report.people_failed() > 0 {
         return Err(partial_failure(&report, args, job.permission));
     }
-    eprintln!("done: {} done for {}", count_steps(report.steps_done()), count_people(report.people.len()));
+    say!("done: {} done for {}", count_steps(report.steps_done()), count_people(report.people.len()));
     Ok(())
 }
 

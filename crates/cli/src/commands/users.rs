@@ -77,7 +77,7 @@ async fn delete(ctx: &Context, id: &UserId, yes: bool) -> Result<(), CliError> {
             _ => id.to_string(),
         };
         let question =
-            format!("Delete the Access user {} ({id})? This also frees their seats.", crate::output::clean(&who));
+            format!("Delete the Access user {} ({id})? This also frees their seats.", crate::sanitize::clean(&who));
         if !confirm::ask(&question)? {
             return Err(CliError::Declined("declined: nothing was deleted".into()));
         }

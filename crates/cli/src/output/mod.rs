@@ -22,14 +22,22 @@ pub(crate) enum Format {
     Json,
     /// One JSON object per line.
     Ndjson,
-    /// A header row, then one row per item.
+    /// A header row, then one row per item; cells a spreadsheet would run as a formula get
+    /// a leading `'`, control and format characters are shown as `\u{..}` escapes.
     Csv,
+    /// CSV with every cell exactly as the API gave it (`-o csv --csv-raw`), for programs.
+    #[value(skip)]
+    CsvRaw,
 }
 
 impl Format {
     /// The chosen format, or the default: a table on a terminal, NDJSON for programs.
-    pub(crate) fn resolve(chosen: Option<Format>, stdout_is_terminal: bool) -> Format {
-        chosen.unwrap_or(if stdout_is_terminal { Format::Table } else { Format::Ndjson })
+    /// `csv_raw` turns CSV into [`Format::CsvRaw`]; other formats ignore it.
+    pub(crate) fn resolve(chosen: Option<Format>, stdout_is_terminal: bool, csv_raw: bool) -> Format {
+        match chosen.unwrap_or(if stdout_is_terminal { Format::Table } else { Format::Ndjson }) {
+            Format::Csv if csv_raw => Format::CsvRaw,
+            format => format,
+        }
     }
 }
 
@@ -67,7 +75,8 @@ impl<W: Write> Sink<W> {
             Format::Table => Sink::Table(table::TableSink::new::<R>(shape, writer)),
             Format::Json => Sink::Json(json::JsonSink::new(shape, writer)),
             Format::Ndjson => Sink::Ndjson(json::NdjsonSink::new(writer)),
-            Format::Csv => Sink::Csv(Box::new(csv::CsvSink::new::<R>(writer))),
+            Format::Csv => Sink::Csv(Box::new(csv::CsvSink::new::<R>(writer, false))),
+            Format::CsvRaw => Sink::Csv(Box::new(csv::CsvSink::new::<R>(writer, true))),
         }
     }
 
@@ -101,15 +110,9 @@ pub(crate) fn print_one<R: Record, W: Write>(format: Format, writer: W, record: 
 
 /// Prints any value as one pretty JSON document (a plan, a report).
 pub(crate) fn print_json<T: Serialize, W: Write>(mut writer: W, value: &T) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut writer, value)?;
+    json::write_json(&mut writer, value, true)?;
     writer.write_all(b"\n")?;
     writer.flush()
-}
-
-/// A cell without control characters, so that a value from the API cannot move the
-/// cursor or recolour a terminal.
-pub(crate) fn clean(cell: &str) -> String {
-    cell.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 #[cfg(test)]
@@ -118,13 +121,15 @@ mod tests {
 
     #[test]
     fn default_format_follows_the_terminal() {
-        assert_eq!(Format::resolve(None, true), Format::Table);
-        assert_eq!(Format::resolve(None, false), Format::Ndjson);
-        assert_eq!(Format::resolve(Some(Format::Csv), true), Format::Csv);
+        assert_eq!(Format::resolve(None, true, false), Format::Table);
+        assert_eq!(Format::resolve(None, false, false), Format::Ndjson);
+        assert_eq!(Format::resolve(Some(Format::Csv), true, false), Format::Csv);
     }
 
     #[test]
-    fn clean_removes_escape_sequences() {
-        assert_eq!(clean("a\u{1b}[31mb\nc"), "a [31mb c");
+    fn csv_raw_changes_csv_only() {
+        assert_eq!(Format::resolve(Some(Format::Csv), false, true), Format::CsvRaw);
+        assert_eq!(Format::resolve(None, false, true), Format::Ndjson);
+        assert_eq!(Format::resolve(Some(Format::Table), true, true), Format::Table);
     }
 }

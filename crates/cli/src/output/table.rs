@@ -7,7 +7,8 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
-use super::{Record, Shape, clean};
+use super::{Record, Shape};
+use crate::sanitize::clean;
 
 /// Rows held back to size the columns.
 const SAMPLE: usize = 200;
