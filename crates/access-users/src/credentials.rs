@@ -105,14 +105,15 @@ fn check_secret(secret: &str, what: &str) -> Result<(), ConfigError> {
 
 impl Credentials {
     /// What a shared request budget is keyed by: a fingerprint of the token, or of the
-    /// global API key's user (the email, compared case-insensitively, as Cloudflare counts
-    /// a key's requests per user). Never the secret itself.
+    /// global API key's user (the email as [`cfzt_models::email_key`] files it, ignoring
+    /// ASCII case only, as Cloudflare counts a key's requests per user: two users whose
+    /// emails only Unicode case rules would merge keep two budgets). Never the secret itself.
     #[cfg(feature = "redis")]
     pub(crate) fn budget_fingerprint(&self) -> String {
         match self {
             Self::ApiToken(token) => cfzt_transport::credential_fingerprint(token.expose_secret()),
             Self::GlobalApiKey { email, .. } => {
-                cfzt_transport::credential_fingerprint(format!("email:{}", email.trim().to_lowercase()))
+                cfzt_transport::credential_fingerprint(format!("email:{}", cfzt_models::email_key(email.trim())))
             }
         }
     }
@@ -134,5 +135,18 @@ impl fmt::Debug for Credentials {
                 f.debug_struct("GlobalApiKey").field("email", email).field("key", &"[REDACTED]").finish()
             }
         }
+    }
+}
+
+#[cfg(all(test, feature = "redis"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_keys_budget_is_shared_by_its_email_in_any_ascii_case_only() {
+        let budget = |email: &str| Credentials::global_api_key(email, "key").budget_fingerprint();
+        assert_eq!(budget("JDoe@Example.com"), budget("jdoe@example.com"));
+        // KELVIN SIGN: a different user, with a budget of their own.
+        assert_ne!(budget("mark@example.com"), budget("mar\u{212A}@example.com"));
     }
 }

@@ -157,7 +157,7 @@ pub(crate) async fn revoke_user(
     let id = store
         .users(account.as_str())
         .iter()
-        .find(|r| r.email().eq_ignore_ascii_case(&email))
+        .find(|r| cfzt_models::emails_match(r.email(), &email))
         .and_then(|r| r.user.id.clone())
         .ok_or_else(Failure::user_not_found)?;
     let record = store.find_mut(account.as_str(), &id).ok_or_else(Failure::user_not_found)?;

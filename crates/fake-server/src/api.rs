@@ -11,7 +11,9 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
-use cfzt_models::{AccountId, DeleteUserResult, Envelope, ResponseInfo, ResultInfo, SessionNonce, UserId};
+use cfzt_models::{
+    AccountId, DeleteUserResult, Envelope, ResponseInfo, ResultInfo, SessionNonce, UserId, email_key, emails_match,
+};
 use serde::Serialize;
 
 use crate::failure::{Failure, json_response};
@@ -219,19 +221,21 @@ async fn list_users(
         ));
     }
     let (email, name) = (filter("email"), filter("name"));
-    let search = filter("search").map(str::to_lowercase);
+    // `search` folds case as emails are compared, ASCII only: a lookalike of the text
+    // (KELVIN SIGN for `k`) finds no one, in a name or in an email.
+    let search = filter("search").map(email_key);
 
     let store = shared.store();
     let all = store.users(account.as_str());
     let matching: Vec<_> = all
         .iter()
         .map(|r| &r.user)
-        .filter(|u| email.is_none_or(|e| u.email.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(e))))
+        .filter(|u| email.is_none_or(|e| u.email.as_deref().is_some_and(|x| emails_match(x, e))))
         .filter(|u| name.is_none_or(|n| u.name.as_deref() == Some(n)))
         .filter(|u| {
             search
                 .as_deref()
-                .is_none_or(|s| [&u.name, &u.email].into_iter().flatten().any(|field| field.to_lowercase().contains(s)))
+                .is_none_or(|s| [&u.name, &u.email].into_iter().flatten().any(|field| email_key(field).contains(s)))
         })
         .collect();
     let filtered = matching.len() as u64;
@@ -261,7 +265,7 @@ async fn update_user(
     if name.trim().is_empty() {
         return Err(Failure::bad_field("/name", "name must not be empty"));
     }
-    if !email.eq_ignore_ascii_case(record.email()) {
+    if !emails_match(&email, record.email()) {
         return Err(Failure::with_info(
             StatusCode::BAD_REQUEST,
             ResponseInfo::new(codes::EMAIL_MISMATCH, "email does not match the user's current email")

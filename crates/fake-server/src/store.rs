@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use cfzt_models::{ActiveSession, ActiveSessionDetail, FailedLogin, Identity, User, examples};
+use cfzt_models::{ActiveSession, ActiveSessionDetail, FailedLogin, Identity, User, email_key, examples};
 use serde_json::json;
 
 /// The account of the demo data, from the API guide's examples.
@@ -60,7 +60,9 @@ pub(crate) struct Store {
     accounts: HashMap<String, Account>,
 }
 
-/// One account's users, in creation order, and their emails (ASCII-lowercased), so that
+/// One account's users, in creation order, and their emails (each as
+/// [`cfzt_models::email_key`] files it: two emails that differ beyond ASCII case, such as
+/// `mark@` and `mar\u{212A}@` with a KELVIN SIGN, are two users), so that
 /// the duplicate check of a create does not scan every user: seeding 100,000 users then
 /// takes a moment, not most of a minute. An email never changes after the create (an
 /// update confirms it and changes only the name).
@@ -73,7 +75,7 @@ struct Account {
 impl Account {
     /// Adds `record` unless its email is taken.
     fn push(&mut self, record: UserRecord) -> Result<(), CreateError> {
-        if !self.emails.insert(record.email().to_ascii_lowercase()) {
+        if !self.emails.insert(email_key(record.email())) {
             return Err(CreateError::EmailTaken);
         }
         self.users.push(record);
@@ -161,7 +163,7 @@ impl Store {
         let account = self.accounts.get_mut(account)?;
         let index = account.users.iter().position(|r| r.id().eq_ignore_ascii_case(user_id))?;
         let record = account.users.remove(index);
-        account.emails.remove(&record.email().to_ascii_lowercase());
+        account.emails.remove(&email_key(record.email()));
         Some(record)
     }
 }

@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 mod de;
+mod email;
 mod envelope;
 pub mod examples;
 mod ids;
@@ -14,6 +15,7 @@ mod validation;
 
 /// The date-time crate whose types appear in this API, re-exported so versions match.
 pub use chrono;
+pub use email::{email_key, emails_match};
 pub use envelope::{Envelope, ErrorSource, ResponseInfo, ResultInfo};
 pub use ids::{AccountId, SessionNonce, UserId};
 pub use seat::{MAX_SEAT_UID_LEN, RevokeUserParams, Seat, SeatChange};

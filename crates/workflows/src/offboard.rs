@@ -70,7 +70,8 @@ pub struct ReclaimOptions {
 }
 
 impl ReclaimOptions {
-    /// Emails whose seats are kept whatever their activity (compared ignoring case). They
+    /// Emails whose seats are kept whatever their activity (compared ignoring ASCII case,
+    /// [`cfzt_models::emails_match`], so a lookalike spares no one else). They
     /// appear in the plan with the step skipped as [`SkipReason::Excluded`].
     #[must_use]
     pub fn exclude<I, S>(mut self, emails: I) -> Self
@@ -110,7 +111,8 @@ impl Workflows {
     ///
     /// People are looked up with bounded concurrency; a lookup that fails is recorded in
     /// that person's plan ([`SkipReason::LookupFailed`]) and the others are planned. An
-    /// email given twice (ignoring case) is planned once.
+    /// email given twice (ignoring ASCII case, [`cfzt_models::emails_match`]) is planned
+    /// once.
     ///
     /// ```no_run
     /// # async fn run(workflows: cfzt_workflows::Workflows) -> Result<(), cfzt_workflows::WorkflowError> {
@@ -126,10 +128,11 @@ impl Workflows {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        // The same person asked for twice (in any case) is planned once.
+        // The same person asked for twice (in any ASCII case) is planned once; lookalikes
+        // that only Unicode case rules would merge are two people, each planned.
         let mut seen = std::collections::HashSet::new();
         let emails: Vec<String> =
-            emails.into_iter().map(Into::into).filter(|e: &String| seen.insert(e.to_lowercase())).collect();
+            emails.into_iter().map(Into::into).filter(|e: &String| seen.insert(cfzt_models::email_key(e))).collect();
         let people = stream::iter(emails)
             .map(|email| self.plan_person(email, options))
             .buffered(options.concurrency)

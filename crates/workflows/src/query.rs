@@ -50,9 +50,10 @@ pub(crate) fn seats(user: &User) -> (bool, bool) {
     (user.access_seat == Some(true), user.gateway_seat == Some(true))
 }
 
-/// `true` if the user's email equals `email`, ignoring case.
+/// `true` if the user's email is `email`, ignoring ASCII case only
+/// ([`cfzt_models::emails_match`]: a lookalike such as KELVIN SIGN for `k` is another person).
 pub(crate) fn same_email(user: &User, email: &str) -> bool {
-    user.email.as_deref().is_some_and(|e| e == email || e.to_lowercase() == email.to_lowercase())
+    user.email.as_deref().is_some_and(|e| cfzt_models::emails_match(e, email))
 }
 
 /// `true` if the user has not logged in since `cutoff` (or never has).
@@ -61,10 +62,12 @@ pub(crate) fn inactive(user: &User, cutoff: Timestamp) -> bool {
 }
 
 impl Workflows {
-    /// The one user whose email equals `email`, ignoring case, or `None`.
+    /// The one user whose email equals `email`, ignoring ASCII case, or `None`.
     ///
     /// The API's `email` filter is not documented as exact, so every user it returns is
-    /// checked again here, on every page.
+    /// checked again here, on every page, by [`cfzt_models::emails_match`]: only ASCII
+    /// letters match in either case, so `mark@example.com` never finds
+    /// `mar\u{212A}@example.com` (KELVIN SIGN), whom Unicode lowercasing would take for them.
     ///
     /// ```no_run
     /// # async fn run(workflows: cfzt_workflows::Workflows) -> Result<(), cfzt_workflows::WorkflowError> {
@@ -173,9 +176,10 @@ mod tests {
     }
 
     #[test]
-    fn email_match_ignores_case_only() {
+    fn email_match_ignores_ascii_case_only() {
         let u = user(r#"{"email":"JDoe@Example.com"}"#);
         assert!(same_email(&u, "jdoe@example.com"));
+        assert!(!same_email(&user(r#"{"email":"mar\u212a@example.com"}"#), "mark@example.com"));
         assert!(!same_email(&u, "jdoe@example.co"));
         assert!(!same_email(&u, "xjdoe@example.com"));
         assert!(!same_email(&user("{}"), "jdoe@example.com"));

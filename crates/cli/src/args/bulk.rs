@@ -7,6 +7,22 @@ use clap::{Args, Subcommand};
 /// How many people or users are worked on at once [default: 4].
 const CONCURRENCY_HELP: &str = "How many people are worked on at once, inside the rate budget";
 
+/// The `--help` of a flag that takes a list file: its own first line, then the format
+/// every list file is read with (`crate::inputs`).
+macro_rules! list_file_help {
+    ($first:literal) => {
+        concat!(
+            $first,
+            "\n\n",
+            "FILE is UTF-8 text, one email per line; a byte-order mark and CRLF line ends are fine. Blank lines \
+             are skipped, and `#` starts a comment at the start of a line, after whitespace or after the \
+             address's `@` (`ceo@example.com  # keep` is ceo@example.com; `a#b@example.com` is an address). \
+             The same email twice, in any ASCII case, counts once. A line that is not an email refuses the \
+             whole file, naming the line, before anything is sent; so does a file that is not UTF-8."
+        )
+    };
+}
+
 /// `cfzt seats ...`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum SeatsCommand {
@@ -37,7 +53,8 @@ pub(crate) struct ReclaimArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=36500))]
     pub(crate) inactive_days: u32,
     /// A file of emails whose seats are kept, one per line (`#` comments; `-` for stdin).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE",
+          long_help = list_file_help!("A file of emails whose seats are kept, one per line (`-` for stdin)."))]
     pub(crate) exclude: Option<PathBuf>,
     /// An email whose seat is kept; repeat for more.
     #[arg(long, value_name = "EMAIL")]
@@ -53,7 +70,8 @@ pub(crate) struct OffboardArgs {
     #[arg(value_name = "EMAIL", required_unless_present = "from_file")]
     pub(crate) emails: Vec<String>,
     /// Read the emails from FILE, one per line (`#` comments; `-` for stdin).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE",
+          long_help = list_file_help!("Read the emails from FILE, one per line (`-` for stdin), after any EMAIL given."))]
     pub(crate) from_file: Option<PathBuf>,
     /// Also delete each user record after revoking sessions and freeing seats.
     #[arg(long)]

@@ -195,7 +195,7 @@ pub(crate) enum UsersCommand {
         /// The user's id.
         id: UserId,
     },
-    /// The user with exactly this email (case-insensitive); exit 1 if there is none.
+    /// The user with exactly this email (ignoring ASCII case only); exit 1 if there is none.
     #[command(after_help = examples!("cfzt users find JDoe@example.com -o json"))]
     Find {
         /// The email to look for.

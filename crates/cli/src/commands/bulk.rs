@@ -40,10 +40,7 @@ pub(super) async fn offboard(ctx: &Context, args: OffboardArgs) -> Result<(), Cl
 }
 
 pub(super) async fn reclaim(ctx: &Context, args: ReclaimArgs) -> Result<(), CliError> {
-    let mut exclude = args.exclude_email;
-    if let Some(path) = &args.exclude {
-        exclude.extend(inputs::read_list(path)?);
-    }
+    let exclude = inputs::merge(args.exclude_email, args.exclude.as_deref())?;
     let resume = Resume::from_option(args.apply.resume.as_deref(), "reclaim")?;
     let cutoff = chrono::Utc::now() - chrono::Duration::days(i64::from(args.inactive_days));
     let planning = Progress::spinner("planning");
@@ -72,10 +69,10 @@ struct Job<'a> {
     key: fn(Option<&str>, &str) -> String,
 }
 
-/// Offboarding is asked for by email: its resume file records emails (ASCII-lowercased,
-/// as emails are compared).
+/// Offboarding is asked for by email: its resume file records emails, each as
+/// `cfzt_models::email_key` files it (so a rerun matches them as emails are compared).
 fn by_email(_user_id: Option<&str>, email: &str) -> String {
-    email.to_ascii_lowercase()
+    cfzt_models::email_key(email)
 }
 
 /// Reclamation finds users itself: its resume file records user ids (the email when a
