@@ -1,5 +1,5 @@
 //! One request's way through the server: read the body, journal it, pick a fault, then
-//! authenticate and route it, and add `cf-ray` to the answer.
+//! authenticate, count and route it, and add `cf-ray` to the answer.
 
 use std::fmt;
 use std::sync::Arc;
@@ -106,17 +106,22 @@ pub(crate) async fn handle(
     }
 }
 
-/// The rate limit, then the answer, which carries the rate-limit headers.
+/// Authentication, the rate limit, then the answer, which carries the rate-limit headers.
+/// A request the server does not accept belongs to no credential: it is neither counted
+/// nor given a place in the rate limit's table.
 async fn handle_normally(
     shared: &Shared,
     router: RouterService,
     parts: axum::http::request::Parts,
     body: Option<Bytes>,
 ) -> Response<Body> {
+    if let Err(e) = auth::check(shared.token.as_deref(), &parts.headers) {
+        return e.into_response();
+    }
     let counted = auth::credential(&parts.headers).and_then(|c| shared.count_request(c));
     let mut response = match counted {
         Some((_, Verdict::Refused { .. })) => Failure::rate_limited().into_response(),
-        _ => answer(shared, router, parts, body).await,
+        _ => answer(router, parts, body).await,
     };
     if let Some((limit, verdict)) = counted {
         ratelimit::add_headers(response.headers_mut(), limit, verdict);
@@ -124,20 +129,12 @@ async fn handle_normally(
     response
 }
 
-/// The body limit, authentication, then the router.
-async fn answer(
-    shared: &Shared,
-    router: RouterService,
-    parts: axum::http::request::Parts,
-    body: Option<Bytes>,
-) -> Response<Body> {
+/// The body limit, then the router.
+async fn answer(router: RouterService, parts: axum::http::request::Parts, body: Option<Bytes>) -> Response<Body> {
     let Some(body) = body else {
         let message = format!("request body is larger than {MAX_BODY_BYTES} bytes");
         return Failure::new(StatusCode::PAYLOAD_TOO_LARGE, codes::BODY_TOO_LARGE, message).into_response();
     };
-    if let Err(e) = auth::check(shared.token.as_deref(), &parts.headers) {
-        return e.into_response();
-    }
     let request = Request::from_parts(parts, Body::from(body));
     match hyper::service::Service::call(&router, request).await {
         Ok(response) => response,

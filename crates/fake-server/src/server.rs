@@ -255,7 +255,9 @@ impl FakeServer {
     // ----- rate limit -----------------------------------------------------------------
 
     /// What the rate limit did, per credential: requests counted and refused, since the
-    /// start. Empty without a [rate limit](FakeServerBuilder::rate_limit). Look up a
+    /// start, for each credential the rate limit holds (at most 10,000; see the crate
+    /// docs' *Rate limit*). Empty without a [rate limit](FakeServerBuilder::rate_limit).
+    /// Requests the server did not accept are in no credential's counts. Look up a
     /// credential with [`FakeServer::token_fingerprint`] or
     /// [`FakeServer::key_fingerprint`], or use [`FakeServer::rate_limit_stats_of_token`].
     pub fn rate_limit_stats(&self) -> HashMap<CredentialFingerprint, RateLimitStats> {

@@ -7,7 +7,8 @@ use tokio::time::Instant;
 
 use crate::faults::ActiveRule;
 use crate::journal::Journal;
-use crate::ratelimit::{Credential, CredentialFingerprint, Limiter, RateLimit, RateLimitStats, Verdict};
+use crate::limiter::Limiter;
+use crate::ratelimit::{Credential, CredentialFingerprint, RateLimit, RateLimitStats, Verdict};
 use crate::store::Store;
 
 /// Everything the connections share, behind one `Arc`.
