@@ -129,12 +129,16 @@ async fn handle_normally(
     response
 }
 
-/// The body limit, then the router.
+/// The body limit, the body's content type, then the router.
 async fn answer(router: RouterService, parts: axum::http::request::Parts, body: Option<Bytes>) -> Response<Body> {
     let Some(body) = body else {
         let message = format!("request body is larger than {MAX_BODY_BYTES} bytes");
         return Failure::new(StatusCode::PAYLOAD_TOO_LARGE, codes::BODY_TOO_LARGE, message).into_response();
     };
+    if !body.is_empty() && !is_json(parts.headers.get(header::CONTENT_TYPE)) {
+        let message = "Invalid Content-Type header, valid values are application/json";
+        return Failure::invalid_header(codes::INVALID_CONTENT_TYPE, message).into_response();
+    }
     let request = Request::from_parts(parts, Body::from(body));
     match hyper::service::Service::call(&router, request).await {
         Ok(response) => response,
@@ -142,6 +146,43 @@ async fn answer(router: RouterService, parts: axum::http::request::Parts, body: 
     }
 }
 
+/// Whether a `Content-Type` says JSON: `application/json` in any case, with or without
+/// parameters such as `charset=utf-8`. The API reads request bodies as JSON only.
+fn is_json(content_type: Option<&HeaderValue>) -> bool {
+    content_type
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"))
+}
+
 fn new_ray() -> HeaderValue {
     HeaderValue::from_str(&format!("{:016x}-FAKE", fastrand::u64(..))).expect("hex is a valid header value")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_content_types() {
+        let cases = [
+            (Some("application/json"), true),
+            (Some("application/json; charset=utf-8"), true),
+            (Some("Application/JSON;charset=UTF-8"), true),
+            (Some(" application/json "), true),
+            (None, false),
+            (Some(""), false),
+            (Some("text/plain"), false),
+            (Some("text/plain; charset=utf-8"), false),
+            (Some("application/x-www-form-urlencoded"), false),
+            (Some("multipart/form-data; boundary=x"), false),
+            (Some("application/jsonx"), false),
+            (Some("application/vnd.api+json"), false),
+            (Some("application/json, text/plain"), false),
+        ];
+        for (value, want) in cases {
+            let value = value.map(|v| HeaderValue::from_str(v).unwrap());
+            assert_eq!(is_json(value.as_ref()), want, "{value:?}");
+        }
+    }
 }
