@@ -10,7 +10,8 @@ use futures_util::TryStreamExt;
 #[tokio::test]
 async fn the_whole_api_over_both_backends() {
     for (backend, transport) in backends() {
-        let server = FakeServer::start().await.unwrap();
+        // Strict about body keys: the SDK sends only the API's own.
+        let server = FakeServer::builder().strict_body_keys(true).start().await.unwrap();
         let client = fast_client(server.base_url(), &transport);
         let users = client.users(&demo_account());
 

@@ -241,3 +241,67 @@ async fn no_credential_a_server_sends_back_reaches_a_successful_response_or_a_lo
     let warned: Vec<&str> = logs.lines().filter(|l| l.contains("errors with a success")).collect();
     assert!(!warned.is_empty() && warned.iter().all(|l| l.contains("[REDACTED]")), "{logs:.2000}");
 }
+
+/// A short credential (a test token such as `t`) is masked only where it stands whole, so
+/// that messages read as the server sent them; a long one is masked wherever a server
+/// echoes it, glued to other characters too.
+#[tokio::test]
+async fn a_short_token_garbles_no_message_and_a_long_one_is_masked_wherever_echoed() {
+    static WHOLE: Case = Case {
+        name: "404 quoting the credentials where they stand whole",
+        status: 404,
+        content_type: "application/json",
+        body: r#"{"success":false,"errors":[{"code":12128,"message":"user not found for {echo}, see ?token=%22{echo}%22"}],"messages":[],"result":null}"#,
+        want: Error::is_not_found,
+    };
+    static GLUED: Case = Case {
+        name: "404 quoting the credentials glued to other characters",
+        status: 404,
+        content_type: "application/json",
+        body: r#"{"success":false,"errors":[{"code":12128,"message":"x{echo}x"}],"messages":[],"result":null}"#,
+        want: Error::is_not_found,
+    };
+    for (backend, transport) in backends() {
+        let with_token = |base_url: &str, token: &str| {
+            Client::builder()
+                .base_url(base_url)
+                .api_token(token)
+                .transport(transport.clone())
+                .no_request_budget()
+                .build()
+                .unwrap()
+        };
+
+        // The fake server's own 404, to a client holding the token `t`: read as sent.
+        let server = cfzt_fake_server::FakeServer::start().await.unwrap();
+        let err = not_found(with_token(server.base_url(), "t")).await;
+        let api = err.as_api().unwrap();
+        assert_eq!(api.errors[0].message, "user not found", "{backend}");
+        assert_eq!(api.headers["content-type"], "application/json", "{backend}");
+        assert!(!format!("{err} {err:?}").contains("[REDACTED]"), "{backend}: {err:?}");
+
+        // Echoed where it stands whole, the short token is masked, and nothing else is.
+        let err = not_found(with_token(&echo_server(&WHOLE).await, "t")).await;
+        let api = err.as_api().unwrap();
+        let want = "user not found for Bearer [REDACTED], see ?token=%22Bearer [REDACTED]%22";
+        assert_eq!(api.errors[0].message, want, "{backend}");
+        assert_eq!(api.headers["content-type"], "application/json", "{backend}");
+        assert_eq!(api.headers["x-echo"], "Bearer [REDACTED]", "{backend}");
+
+        // A long token is masked whole and glued alike.
+        for case in [&WHOLE, &GLUED] {
+            let err = not_found(with_token(&echo_server(case).await, TOKEN)).await;
+            let shown = format!("{err} {err:?} {err:#?}");
+            assert_no_secret(&shown, &format!("{backend}, {}", case.name));
+            assert!(err.as_api().unwrap().errors[0].message.contains("Bearer [REDACTED]"), "{backend}: {shown}");
+        }
+    }
+}
+
+/// The 404 of `get` for a user that does not exist.
+async fn not_found(client: Client) -> Error {
+    let missing: UserId = "00000000-0000-4000-8000-000000000000".parse().unwrap();
+    let err = client.users(&demo_account()).get(&missing).await.expect_err("a 404");
+    assert!(err.is_not_found(), "{err:?}");
+    err
+}

@@ -161,10 +161,12 @@ impl Error {
 /// The API answered with a failure.
 ///
 /// Whatever the server sent back is masked before the error is made: the client's own
-/// token and API key are replaced by `[REDACTED]` wherever they appear (body excerpt,
-/// `errors[]`, `messages[]`, `cf_ray`, header values), and the values of credential headers
-/// (`authorization`, `x-auth-key`, `x-auth-email`, `cookie`, `set-cookie`, ...) are replaced
-/// by a sensitive `[REDACTED]`, so neither `Display` nor `Debug` can show a credential.
+/// token and API key are replaced by `[REDACTED]` where they stand whole, and from 12
+/// characters on wherever they appear (see `docs/reliability.md`, *Secrets*), in the body
+/// excerpt, `errors[]`, `messages[]`, `cf_ray` and header values; the values of credential
+/// headers (`authorization`, `x-auth-key`, `x-auth-email`, `cookie`, `set-cookie`, ...) are
+/// replaced by a sensitive `[REDACTED]`, so neither `Display` nor `Debug` can show a
+/// credential.
 #[non_exhaustive]
 #[derive(Debug, Clone)]
 pub struct ApiError {

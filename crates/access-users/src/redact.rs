@@ -27,9 +27,16 @@ const CREDENTIAL_HEADERS: [&str; 7] = [
 /// Masks the client's own secrets in what a server sends back, before it becomes an error.
 ///
 /// Built once per client from its credentials; applied to every [`ApiError`] and
-/// [`DecodeError`] the client makes. It finds a secret by exact match only: a server that
-/// sends back a transformed secret (encoded, split, truncated) is not caught, which is why
-/// credential headers are masked whole whatever they hold.
+/// [`DecodeError`] the client makes. A secret is masked where it stands whole: bounded on
+/// both sides by a character that cannot be part of a token (see [`is_token_char`]) or
+/// by the text's ends, as in `Bearer <token>`, a JSON string or a whole header value. A
+/// secret of [`MASK_ANYWHERE_FROM`] characters or more is masked wherever it appears,
+/// glued to other characters too (percent-encoded, concatenated), since no message holds
+/// one by chance; a shorter one (a test token such as `t`) is masked only where it stands
+/// whole, so that it does not garble every word that holds it ("user no[REDACTED]
+/// found"). It finds a secret by exact match only: a server that sends back a transformed
+/// secret (encoded, split, truncated) is not caught, which is why credential headers are
+/// masked whole whatever they hold.
 #[derive(Clone, Default)]
 pub(crate) struct Redactor {
     /// The secrets, longest first so that a secret holding another is masked whole.
@@ -45,13 +52,13 @@ impl Redactor {
         Self { secrets: secrets.into_iter().map(SecretString::from).collect() }
     }
 
-    /// `text` with every secret replaced by `[REDACTED]`.
+    /// `text` with every secret replaced by `[REDACTED]` where it stands whole, and a long
+    /// secret wherever it appears (see [`Redactor`]).
     pub(crate) fn text<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let mut out = Cow::Borrowed(text);
         for secret in &self.secrets {
-            let secret = secret.expose_secret();
-            if out.contains(secret) {
-                out = Cow::Owned(out.replace(secret, REDACTED));
+            if let Some(masked) = mask(&out, secret.expose_secret()) {
+                out = Cow::Owned(masked);
             }
         }
         out
@@ -113,6 +120,43 @@ impl Redactor {
         }
         out
     }
+}
+
+/// The length (in characters) from which a secret is masked wherever it appears, not only
+/// where it stands whole: real Cloudflare tokens (40 characters) and API keys (37) are far
+/// longer, and a string this long does not turn up in a message by chance.
+const MASK_ANYWHERE_FROM: usize = 12;
+
+/// Whether `c` can be part of a token, so that a secret next to it is part of a longer
+/// word or token rather than standing whole: letters, digits, `-` and `_`.
+fn is_token_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '-' || c == '_'
+}
+
+/// `text` with each occurrence of `secret` that counts (see [`Redactor`]) replaced by
+/// `[REDACTED]`, or `None` when there is none.
+fn mask(text: &str, secret: &str) -> Option<String> {
+    let anywhere = secret.chars().count() >= MASK_ANYWHERE_FROM;
+    let mut out = String::new();
+    let (mut copied, mut from) = (0, 0);
+    while let Some(at) = text[from..].find(secret).map(|i| from + i) {
+        let end = at + secret.len();
+        let whole = !text[..at].chars().next_back().is_some_and(is_token_char)
+            && !text[end..].chars().next().is_some_and(is_token_char);
+        if anywhere || whole {
+            out.push_str(&text[copied..at]);
+            out.push_str(REDACTED);
+            (copied, from) = (end, end);
+        } else {
+            // Look again from the next character: an occurrence may overlap this one.
+            from = at + text[at..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
 }
 
 fn is_credential_header(name: &HeaderName) -> bool {
@@ -181,6 +225,37 @@ mod tests {
 
     fn redactor() -> Redactor {
         Redactor::new([TOKEN, KEY, ""])
+    }
+
+    /// (secret, text, what is shown): a secret is masked where it stands whole, a long one
+    /// wherever it appears, and a short one never inside a longer word or token.
+    #[test]
+    fn whole_secrets_table() {
+        const LONG: &str = "SENTINEL-token-7c1d0e";
+        let cases = [
+            ("t", "user not found", "user not found"),
+            ("t", "application/json", "application/json"),
+            ("t", "t", "[REDACTED]"),
+            ("t", "Bearer t", "Bearer [REDACTED]"),
+            ("t", r#"{"token":"t"}"#, r#"{"token":"[REDACTED]"}"#),
+            ("t", "token t.", "token [REDACTED]."),
+            ("t", "?t=t&x=1", "?[REDACTED]=[REDACTED]&x=1"),
+            ("t", "tt t-t t_t t1 ét", "tt t-t t_t t1 ét"),
+            ("t", "", ""),
+            ("test-token", "test-token-2 is not test-token", "test-token-2 is not [REDACTED]"),
+            ("test-token", "atest-token, test-tokens", "atest-token, test-tokens"),
+            ("abcdefghijk", "xabcdefghijkx abcdefghijk", "xabcdefghijkx [REDACTED]"),
+            ("abcdefghijkl", "xabcdefghijklx", "x[REDACTED]x"),
+            (LONG, "Bearer SENTINEL-token-7c1d0e", "Bearer [REDACTED]"),
+            (LONG, "?t=%22SENTINEL-token-7c1d0e%22", "?t=%22[REDACTED]%22"),
+            (LONG, "xSENTINEL-token-7c1d0eSENTINEL-token-7c1d0e", "x[REDACTED][REDACTED]"),
+            (LONG, "SENTINEL-token-7c1d0", "SENTINEL-token-7c1d0"),
+            ("é", "café é", "café [REDACTED]"),
+            ("aa", "aaa aa", "aaa [REDACTED]"),
+        ];
+        for (secret, text, want) in cases {
+            assert_eq!(Redactor::new([secret]).text(text), want, "{secret:?} in {text:?}");
+        }
     }
 
     #[test]

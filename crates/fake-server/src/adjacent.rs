@@ -11,10 +11,17 @@ use axum::response::Response;
 use cfzt_models::{Envelope, ResultInfo, Seat};
 use serde_json::{Map, Value};
 
-use crate::api::{AccountPath, json_object, ok, required_email};
+use crate::api::{AccountPath, json_object, known_keys_only, ok, required_email};
 use crate::codes;
 use crate::failure::{Failure, json_response};
 use crate::state::Shared;
+
+/// The keys of one item of the seat-edit array.
+const SEAT_KEYS: &[&str] = &["seat_uid", "access_seat", "gateway_seat"];
+
+/// The keys of the *revoke a user* body. (Some SDK versions send `body_devices` for
+/// `devices`: ignored as any unknown key, or refused in strict mode.)
+const REVOKE_KEYS: &[&str] = &["email", "user_uid", "devices", "warp_session_reauth"];
 
 /// One validated item of the seat-edit array.
 struct Change {
@@ -32,7 +39,7 @@ fn required_bool(item: &Map<String, Value>, at: usize, field: &str) -> Result<bo
 }
 
 /// The body of *edit seats*: a non-empty JSON array of complete seat changes.
-fn seat_changes(body: &[u8]) -> Result<Vec<Change>, Failure> {
+fn seat_changes(body: &[u8], strict: bool) -> Result<Vec<Change>, Failure> {
     let items = match serde_json::from_slice::<Value>(body) {
         Ok(Value::Array(items)) => items,
         // What cloudflare-go v0.86.0 got for sending one object (issue #1479).
@@ -47,6 +54,7 @@ fn seat_changes(body: &[u8]) -> Result<Vec<Change>, Failure> {
         .enumerate()
         .map(|(at, item)| {
             let item = item.as_object().ok_or_else(|| Failure::bad_field(&format!("/{at}"), "must be an object"))?;
+            known_keys_only(item, &format!("/{at}"), SEAT_KEYS, strict)?;
             let seat_uid = match item.get("seat_uid") {
                 Some(Value::String(s)) if !s.is_empty() && s.len() <= cfzt_models::MAX_SEAT_UID_LEN => s.clone(),
                 _ => return Err(Failure::bad_field(&format!("/{at}/seat_uid"), "seat_uid is required (1-36 chars)")),
@@ -65,7 +73,7 @@ pub(crate) async fn edit_seats(
     AccountPath(account): AccountPath,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let changes = seat_changes(&body)?;
+    let changes = seat_changes(&body, shared.strict_body_keys)?;
     let mut store = shared.store();
     let ids: Vec<String> = changes
         .iter()
@@ -130,8 +138,6 @@ fn optional_bool(body: &Map<String, Value>, field: &str) -> Result<Option<bool>,
 
 /// `POST /accounts/{account_id}/access/organizations/revoke_user`: ends every active
 /// session of the user with that email; with `devices` (query or body) also their devices.
-/// Unknown body keys are refused, so a `body_devices` key (sent by some SDK versions) fails
-/// loudly instead of being ignored.
 pub(crate) async fn revoke_user(
     State(shared): State<Arc<Shared>>,
     AccountPath(account): AccountPath,
@@ -139,12 +145,7 @@ pub(crate) async fn revoke_user(
     body: Bytes,
 ) -> Result<Response, Failure> {
     let query_devices = devices_query(&uri)?;
-    let body = json_object(&body)?;
-    if let Some(key) =
-        body.keys().find(|k| !matches!(k.as_str(), "email" | "user_uid" | "devices" | "warp_session_reauth"))
-    {
-        return Err(Failure::bad_field(&format!("/{key}"), format!("unknown field {key}")));
-    }
+    let body = json_object(&body, REVOKE_KEYS, shared.strict_body_keys)?;
     let email = required_email(&body)?;
     let devices = optional_bool(&body, "devices")? == Some(true) || query_devices == Some(true);
     optional_bool(&body, "warp_session_reauth")?;
@@ -184,18 +185,21 @@ mod tests {
 
     #[test]
     fn seat_bodies_must_be_non_empty_arrays_of_complete_items() {
-        let cases: [(&str, bool); 8] = [
-            (r#"[{"seat_uid":"s","access_seat":false,"gateway_seat":false}]"#, true),
-            (r#"{"seat_uid":"s","access_seat":false,"gateway_seat":false}"#, false),
-            ("[]", false),
-            (r#"[{"access_seat":false,"gateway_seat":false}]"#, false),
-            (r#"[{"seat_uid":"s","gateway_seat":false}]"#, false),
-            (r#"[{"seat_uid":"s","access_seat":"no","gateway_seat":false}]"#, false),
-            (r#"[{"seat_uid":"","access_seat":false,"gateway_seat":false}]"#, false),
-            ("not json", false),
+        // (body, accepted, accepted in strict mode)
+        let cases: [(&str, bool, bool); 9] = [
+            (r#"[{"seat_uid":"s","access_seat":false,"gateway_seat":false}]"#, true, true),
+            (r#"[{"seat_uid":"s","access_seat":false,"gateway_seat":false,"extra":1}]"#, true, false),
+            (r#"{"seat_uid":"s","access_seat":false,"gateway_seat":false}"#, false, false),
+            ("[]", false, false),
+            (r#"[{"access_seat":false,"gateway_seat":false}]"#, false, false),
+            (r#"[{"seat_uid":"s","gateway_seat":false}]"#, false, false),
+            (r#"[{"seat_uid":"s","access_seat":"no","gateway_seat":false}]"#, false, false),
+            (r#"[{"seat_uid":"","access_seat":false,"gateway_seat":false}]"#, false, false),
+            ("not json", false, false),
         ];
-        for (body, ok) in cases {
-            assert_eq!(seat_changes(body.as_bytes()).is_ok(), ok, "{body}");
+        for (body, ok, strict_ok) in cases {
+            assert_eq!(seat_changes(body.as_bytes(), false).is_ok(), ok, "{body}");
+            assert_eq!(seat_changes(body.as_bytes(), true).is_ok(), strict_ok, "strict: {body}");
         }
     }
 

@@ -129,14 +129,46 @@ fn session_not_found() -> Failure {
 // Bodies
 // ---------------------------------------------------------------------------------------
 
-pub(crate) fn json_object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, Failure> {
+/// The keys of *create a user* and *update a user* bodies.
+const USER_KEYS: &[&str] = &["email", "name"];
+
+/// The body as a JSON object. Keys outside `known` are ignored, as the API ignores them,
+/// unless `strict` (the server's [`strict_body_keys`](crate::FakeServerBuilder::strict_body_keys)).
+pub(crate) fn json_object(
+    body: &[u8],
+    known: &[&str],
+    strict: bool,
+) -> Result<serde_json::Map<String, serde_json::Value>, Failure> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(Failure::bad_request("request body is required: a JSON object"));
     }
     match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(serde_json::Value::Object(map)) => Ok(map),
+        Ok(serde_json::Value::Object(map)) => {
+            known_keys_only(&map, "", known, strict)?;
+            Ok(map)
+        }
         Ok(_) => Err(Failure::bad_request("request body must be a JSON object")),
         Err(e) => Err(Failure::bad_request(format!("request body is not valid JSON: {e}"))),
+    }
+}
+
+/// When `strict`, a 400 on the first key of `object` (found at `at`, a JSON Pointer) that
+/// is not in `known`; otherwise nothing: unknown keys are ignored.
+pub(crate) fn known_keys_only(
+    object: &serde_json::Map<String, serde_json::Value>,
+    at: &str,
+    known: &[&str],
+    strict: bool,
+) -> Result<(), Failure> {
+    if !strict {
+        return Ok(());
+    }
+    match object.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(key) => {
+            let pointer = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+            Err(Failure::bad_field(&pointer, format!("unknown field {key}")))
+        }
+        None => Ok(()),
     }
 }
 
@@ -175,7 +207,7 @@ async fn create_user(
     AccountPath(account): AccountPath,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let body = json_object(&body)?;
+    let body = json_object(&body, USER_KEYS, shared.strict_body_keys)?;
     let email = required_email(&body)?;
     let name = match body.get("name") {
         None | Some(serde_json::Value::Null) => None,
@@ -259,7 +291,7 @@ async fn update_user(
 ) -> Result<Response, Failure> {
     let mut store = shared.store();
     let record = store.find_mut(account.as_str(), user.as_str()).ok_or_else(Failure::user_not_found)?;
-    let body = json_object(&body)?;
+    let body = json_object(&body, USER_KEYS, shared.strict_body_keys)?;
     let email = required_email(&body)?;
     let name = required_string(&body, "name")?;
     if name.trim().is_empty() {

@@ -2,7 +2,6 @@
 //! and how they are recorded without their values.
 
 use axum::http::{HeaderMap, StatusCode, header};
-use cfzt_models::ResponseInfo;
 
 use crate::codes;
 use crate::failure::Failure;
@@ -58,13 +57,7 @@ pub(crate) fn check(required: Option<&str>, headers: &HeaderMap) -> Result<(), F
     let auth_error = |status| Failure::new(status, codes::AUTHENTICATION_ERROR, "Authentication error");
     match auth_scheme(headers) {
         AuthScheme::Malformed => {
-            let mut info = ResponseInfo::new(codes::INVALID_REQUEST_HEADERS, "Invalid request headers");
-            info.extra.insert(
-                "error_chain".into(),
-                serde_json::json!([{"code": codes::INVALID_AUTHORIZATION_FORMAT,
-                                    "message": "Invalid format for Authorization header"}]),
-            );
-            Err(Failure::with_info(StatusCode::BAD_REQUEST, info))
+            Err(Failure::invalid_header(codes::INVALID_AUTHORIZATION_FORMAT, "Invalid format for Authorization header"))
         }
         AuthScheme::None => Err(auth_error(StatusCode::UNAUTHORIZED)),
         _ => match required {

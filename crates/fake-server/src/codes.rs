@@ -31,6 +31,13 @@ pub const INVALID_REQUEST_HEADERS: i64 = 6003;
 /// [`INVALID_REQUEST_HEADERS`]. Observed.
 pub const INVALID_AUTHORIZATION_FORMAT: i64 = 6111;
 
+/// `6105`, "Invalid Content-Type header, valid values are application/json": a request
+/// with a body whose `Content-Type` is missing or not `application/json` (parameters such
+/// as `charset=utf-8` allowed). HTTP 400, as the nested `error_chain` item of
+/// [`INVALID_REQUEST_HEADERS`]. Observed (with "…,multipart/form-data" in the message,
+/// which the API accepts elsewhere and no Access Users operation takes).
+pub const INVALID_CONTENT_TYPE: i64 = 6105;
+
 /// `7000`, "No route for that URI": a path that is none of the operations.
 /// HTTP 404. Illustrative.
 pub const NO_ROUTE: i64 = 7000;

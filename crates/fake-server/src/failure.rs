@@ -37,6 +37,14 @@ impl Failure {
         Failure::with_info(StatusCode::BAD_REQUEST, info)
     }
 
+    /// **400**, code [`codes::INVALID_REQUEST_HEADERS`] "Invalid request headers", with an
+    /// `error_chain` holding `code` and `message`: how the API refuses a header.
+    pub(crate) fn invalid_header(code: i64, message: &str) -> Failure {
+        let mut info = ResponseInfo::new(codes::INVALID_REQUEST_HEADERS, "Invalid request headers");
+        info.extra.insert("error_chain".into(), serde_json::json!([{ "code": code, "message": message }]));
+        Failure::with_info(StatusCode::BAD_REQUEST, info)
+    }
+
     pub(crate) fn rate_limited() -> Failure {
         Failure::new(StatusCode::TOO_MANY_REQUESTS, codes::RATE_LIMITED, RATE_LIMITED_MESSAGE)
     }

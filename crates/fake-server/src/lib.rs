@@ -9,6 +9,7 @@ pub mod codes;
 mod failure;
 mod faults;
 mod journal;
+mod limiter;
 mod operation;
 mod pipeline;
 mod ratelimit;

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! cfzt-fake-server [--port 8787] [--host 127.0.0.1] [--empty] [--token TOKEN] [--strict-per-page]
-//!                  [--journal-max-entries N] [--journal-max-bytes N] [--rate-limit N/D|off]
+//!                  [--strict-body-keys] [--journal-max-entries N] [--journal-max-bytes N]
+//!                  [--rate-limit N/D|off]
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -15,7 +16,8 @@ use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer, RateLimit};
 
 const USAGE: &str = "\
 usage: cfzt-fake-server [--port PORT] [--host ADDR] [--empty] [--token TOKEN] [--strict-per-page]
-                        [--journal-max-entries N] [--journal-max-bytes N] [--rate-limit N/D|off]
+                        [--strict-body-keys] [--journal-max-entries N] [--journal-max-bytes N]
+                        [--rate-limit N/D|off]
 
 Serves a stateful, in-memory fake of Cloudflare's Access Users API until Ctrl-C.
 
@@ -24,6 +26,8 @@ Serves a stateful, in-memory fake of Cloudflare's Access Users API until Ctrl-C.
   --empty             start without the demo data
   --token TOKEN       accept only `Authorization: Bearer TOKEN` (others get 403)
   --strict-per-page   refuse per_page values outside 1,5,10,20,25,50,100,1000 (code 12091)
+  --strict-body-keys  refuse request bodies with keys the operation does not define (400,
+                      code 1001); by default they are ignored, as the API ignores them
   --journal-max-entries N
                       keep at most N requests in the journal (default 50000; 0 keeps none)
   --journal-max-bytes N
@@ -43,6 +47,7 @@ struct Options {
     empty: bool,
     token: Option<String>,
     strict_per_page: bool,
+    strict_body_keys: bool,
     journal_max_entries: Option<usize>,
     journal_max_bytes: Option<usize>,
     rate_limit: Option<RateLimit>,
@@ -61,6 +66,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
     let mut empty = false;
     let mut token = None;
     let mut strict_per_page = false;
+    let mut strict_body_keys = false;
     let mut journal_max_entries = None;
     let mut journal_max_bytes = None;
     let mut rate_limit = Some(RateLimit::cloudflare());
@@ -101,9 +107,12 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
                 }
             }
             "--rate-limit" => rate_limit = parse_rate_limit(&value("--rate-limit")?)?,
-            "--empty" | "--strict-per-page" if inline.is_some() => return Err(format!("{flag} takes no value")),
+            "--empty" | "--strict-per-page" | "--strict-body-keys" if inline.is_some() => {
+                return Err(format!("{flag} takes no value"));
+            }
             "--empty" => empty = true,
             "--strict-per-page" => strict_per_page = true,
+            "--strict-body-keys" => strict_body_keys = true,
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -112,6 +121,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
         empty,
         token,
         strict_per_page,
+        strict_body_keys,
         journal_max_entries,
         journal_max_bytes,
         rate_limit,
@@ -163,7 +173,10 @@ fn main() -> ExitCode {
 }
 
 async fn serve(options: Options) -> ExitCode {
-    let mut builder = FakeServer::builder().bind(options.addr).strict_per_page(options.strict_per_page);
+    let mut builder = FakeServer::builder()
+        .bind(options.addr)
+        .strict_per_page(options.strict_per_page)
+        .strict_body_keys(options.strict_body_keys);
     if options.empty {
         builder = builder.empty();
     }
@@ -227,14 +240,21 @@ mod tests {
     fn defaults_and_flags() {
         let Ok(Command::Serve(o)) = parse(&[]) else { panic!() };
         assert_eq!(o.addr, "127.0.0.1:8787".parse().unwrap());
-        assert!(!o.empty && !o.strict_per_page && o.token.is_none());
-        let Ok(Command::Serve(o)) =
-            parse(&["--port", "0", "--host", "::1", "--empty", "--token=abc", "--strict-per-page"])
-        else {
+        assert!(!o.empty && !o.strict_per_page && !o.strict_body_keys && o.token.is_none());
+        let Ok(Command::Serve(o)) = parse(&[
+            "--port",
+            "0",
+            "--host",
+            "::1",
+            "--empty",
+            "--token=abc",
+            "--strict-per-page",
+            "--strict-body-keys",
+        ]) else {
             panic!()
         };
         assert_eq!(o.addr, "[::1]:0".parse().unwrap());
-        assert!(o.empty && o.strict_per_page);
+        assert!(o.empty && o.strict_per_page && o.strict_body_keys);
         assert_eq!(o.token.as_deref(), Some("abc"));
         assert_eq!((o.journal_max_entries, o.journal_max_bytes), (None, None));
         assert_eq!(o.rate_limit, Some(RateLimit::cloudflare()), "the binary enforces the API's limit by default");
@@ -254,6 +274,7 @@ mod tests {
             &["--host", "localhost:1"],
             &["--token", ""],
             &["--empty=yes"],
+            &["--strict-body-keys=yes"],
             &["--journal-max-entries"],
             &["--journal-max-entries", "-1"],
             &["--journal-max-bytes", "1MiB"],

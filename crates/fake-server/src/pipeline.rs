@@ -1,5 +1,5 @@
 //! One request's way through the server: read the body, journal it, pick a fault, then
-//! authenticate and route it, and add `cf-ray` to the answer.
+//! authenticate, count and route it, and add `cf-ray` to the answer.
 
 use std::fmt;
 use std::sync::Arc;
@@ -106,17 +106,22 @@ pub(crate) async fn handle(
     }
 }
 
-/// The rate limit, then the answer, which carries the rate-limit headers.
+/// Authentication, the rate limit, then the answer, which carries the rate-limit headers.
+/// A request the server does not accept belongs to no credential: it is neither counted
+/// nor given a place in the rate limit's table.
 async fn handle_normally(
     shared: &Shared,
     router: RouterService,
     parts: axum::http::request::Parts,
     body: Option<Bytes>,
 ) -> Response<Body> {
+    if let Err(e) = auth::check(shared.token.as_deref(), &parts.headers) {
+        return e.into_response();
+    }
     let counted = auth::credential(&parts.headers).and_then(|c| shared.count_request(c));
     let mut response = match counted {
         Some((_, Verdict::Refused { .. })) => Failure::rate_limited().into_response(),
-        _ => answer(shared, router, parts, body).await,
+        _ => answer(router, parts, body).await,
     };
     if let Some((limit, verdict)) = counted {
         ratelimit::add_headers(response.headers_mut(), limit, verdict);
@@ -124,19 +129,15 @@ async fn handle_normally(
     response
 }
 
-/// The body limit, authentication, then the router.
-async fn answer(
-    shared: &Shared,
-    router: RouterService,
-    parts: axum::http::request::Parts,
-    body: Option<Bytes>,
-) -> Response<Body> {
+/// The body limit, the body's content type, then the router.
+async fn answer(router: RouterService, parts: axum::http::request::Parts, body: Option<Bytes>) -> Response<Body> {
     let Some(body) = body else {
         let message = format!("request body is larger than {MAX_BODY_BYTES} bytes");
         return Failure::new(StatusCode::PAYLOAD_TOO_LARGE, codes::BODY_TOO_LARGE, message).into_response();
     };
-    if let Err(e) = auth::check(shared.token.as_deref(), &parts.headers) {
-        return e.into_response();
+    if !body.is_empty() && !is_json(parts.headers.get(header::CONTENT_TYPE)) {
+        let message = "Invalid Content-Type header, valid values are application/json";
+        return Failure::invalid_header(codes::INVALID_CONTENT_TYPE, message).into_response();
     }
     let request = Request::from_parts(parts, Body::from(body));
     match hyper::service::Service::call(&router, request).await {
@@ -145,6 +146,43 @@ async fn answer(
     }
 }
 
+/// Whether a `Content-Type` says JSON: `application/json` in any case, with or without
+/// parameters such as `charset=utf-8`. The API reads request bodies as JSON only.
+fn is_json(content_type: Option<&HeaderValue>) -> bool {
+    content_type
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"))
+}
+
 fn new_ray() -> HeaderValue {
     HeaderValue::from_str(&format!("{:016x}-FAKE", fastrand::u64(..))).expect("hex is a valid header value")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_content_types() {
+        let cases = [
+            (Some("application/json"), true),
+            (Some("application/json; charset=utf-8"), true),
+            (Some("Application/JSON;charset=UTF-8"), true),
+            (Some(" application/json "), true),
+            (None, false),
+            (Some(""), false),
+            (Some("text/plain"), false),
+            (Some("text/plain; charset=utf-8"), false),
+            (Some("application/x-www-form-urlencoded"), false),
+            (Some("multipart/form-data; boundary=x"), false),
+            (Some("application/jsonx"), false),
+            (Some("application/vnd.api+json"), false),
+            (Some("application/json, text/plain"), false),
+        ];
+        for (value, want) in cases {
+            let value = value.map(|v| HeaderValue::from_str(v).unwrap());
+            assert_eq!(is_json(value.as_ref()), want, "{value:?}");
+        }
+    }
 }

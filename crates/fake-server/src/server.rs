@@ -44,6 +44,7 @@ pub struct FakeServerBuilder {
     demo_data: bool,
     token: Option<String>,
     strict_per_page: bool,
+    strict_body_keys: bool,
     bind: SocketAddr,
     journal: JournalLimits,
     rate_limit: Option<RateLimit>,
@@ -55,6 +56,7 @@ impl Default for FakeServerBuilder {
             demo_data: true,
             token: None,
             strict_per_page: false,
+            strict_body_keys: false,
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             journal: JournalLimits::default(),
             rate_limit: None,
@@ -87,6 +89,18 @@ impl FakeServerBuilder {
     /// live Access API was reported to do. Off by default: any `per_page` of 1 or more is served.
     pub fn strict_per_page(mut self, strict: bool) -> Self {
         self.strict_per_page = strict;
+        self
+    }
+
+    /// When `true`, a request body with a key the operation does not define is refused
+    /// with **400**, code [`codes::INVALID_REQUEST`](crate::codes::INVALID_REQUEST) and
+    /// the key as `source.pointer` (e.g. `/body_devices`), so that a test can prove a
+    /// client sends only the API's own keys. Off by default: unknown keys are ignored, as
+    /// Cloudflare ignores them, so that a client which sends extras (the TypeScript SDK's
+    /// `revokeUsers` sends `body_devices`) works against the fake as it does against the
+    /// API.
+    pub fn strict_body_keys(mut self, strict: bool) -> Self {
+        self.strict_body_keys = strict;
         self
     }
 
@@ -151,8 +165,9 @@ impl FakeServerBuilder {
         let listener = TcpListener::bind(self.bind).await?;
         let addr = listener.local_addr()?;
         let store = if self.demo_data { Store::demo() } else { Store::default() };
-        let shared =
-            Arc::new(Shared::new(store, Journal::new(self.journal), self.rate_limit, self.strict_per_page, self.token));
+        let journal = Journal::new(self.journal);
+        let (per_page, body_keys) = (self.strict_per_page, self.strict_body_keys);
+        let shared = Arc::new(Shared::new(store, journal, self.rate_limit, per_page, body_keys, self.token));
         let router = api::router(Arc::clone(&shared));
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&shared), router));
         Ok(FakeServer { addr, base_url: format!("http://{addr}{API_PREFIX}"), shared, task: Some(task) })
@@ -255,7 +270,9 @@ impl FakeServer {
     // ----- rate limit -----------------------------------------------------------------
 
     /// What the rate limit did, per credential: requests counted and refused, since the
-    /// start. Empty without a [rate limit](FakeServerBuilder::rate_limit). Look up a
+    /// start, for each credential the rate limit holds (at most 10,000; see the crate
+    /// docs' *Rate limit*). Empty without a [rate limit](FakeServerBuilder::rate_limit).
+    /// Requests the server did not accept are in no credential's counts. Look up a
     /// credential with [`FakeServer::token_fingerprint`] or
     /// [`FakeServer::key_fingerprint`], or use [`FakeServer::rate_limit_stats_of_token`].
     pub fn rate_limit_stats(&self) -> HashMap<CredentialFingerprint, RateLimitStats> {

@@ -7,7 +7,8 @@ use tokio::time::Instant;
 
 use crate::faults::ActiveRule;
 use crate::journal::Journal;
-use crate::ratelimit::{Credential, CredentialFingerprint, Limiter, RateLimit, RateLimitStats, Verdict};
+use crate::limiter::Limiter;
+use crate::ratelimit::{Credential, CredentialFingerprint, RateLimit, RateLimitStats, Verdict};
 use crate::store::Store;
 
 /// Everything the connections share, behind one `Arc`.
@@ -20,6 +21,8 @@ pub(crate) struct Shared {
     limiter: Option<Mutex<Limiter>>,
     /// Whether *list users* refuses a `per_page` outside the allowed sizes.
     pub(crate) strict_per_page: bool,
+    /// Whether a request body's unknown keys are refused instead of ignored.
+    pub(crate) strict_body_keys: bool,
     /// The one token accepted, if the server was built with `require_token`.
     pub(crate) token: Option<String>,
 }
@@ -36,6 +39,7 @@ impl Shared {
         journal: Journal,
         rate_limit: Option<RateLimit>,
         strict_per_page: bool,
+        strict_body_keys: bool,
         token: Option<String>,
     ) -> Shared {
         Shared {
@@ -44,6 +48,7 @@ impl Shared {
             journal: Mutex::new(journal),
             limiter: rate_limit.map(|limit| Mutex::new(Limiter::new(limit))),
             strict_per_page,
+            strict_body_keys,
             token,
         }
     }

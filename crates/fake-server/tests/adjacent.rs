@@ -107,8 +107,6 @@ async fn revoke_refuses_what_it_cannot_honour() {
     let server = FakeServer::start().await.unwrap();
     let client = Client::new(server.base_url());
     let cases = [
-        // The key some SDK versions sent instead of `devices`: refused, not ignored.
-        (json!({"email": DEMO_USER_EMAIL, "body_devices": true}), 400),
         (json!({}), 400),
         (json!({"email": "not-an-email"}), 400),
         (json!({"email": DEMO_USER_EMAIL, "devices": "yes"}), 400),

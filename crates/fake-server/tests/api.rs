@@ -200,9 +200,10 @@ async fn create_refuses_duplicates_and_bad_bodies() {
     assert_eq!(dup.json()["errors"][0]["source"]["pointer"], "/email");
     let missing = client.post(&users_path(), json!({})).await;
     assert_eq!(missing.json()["errors"][0]["source"]["pointer"], "/email");
-    let not_json = client.http.post(format!("{}{}", client.base, users_path())).bearer_auth(TOKEN).body("{oops");
-    let not_json = not_json.send().await.unwrap();
+    let not_json = client.http.post(format!("{}{}", client.base, users_path())).bearer_auth(TOKEN);
+    let not_json = not_json.header("content-type", "application/json").body("{oops").send().await.unwrap();
     assert_eq!(not_json.status().as_u16(), 400);
+    assert!(not_json.text().await.unwrap().contains("not valid JSON"));
     assert_eq!(server.users(&demo_account()).len(), 5, "nothing was created");
 }
 

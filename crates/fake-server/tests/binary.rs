@@ -73,3 +73,14 @@ fn a_bad_rate_limit_is_a_usage_error() {
     assert!(stderr.contains("--rate-limit: \"1200/300\" has no window unit"), "{stderr}");
     assert!(stderr.contains("usage: cfzt-fake-server"), "{stderr}");
 }
+
+#[tokio::test]
+async fn the_binary_ignores_unknown_body_keys_unless_strict() {
+    let revoke = format!("/accounts/{}/access/organizations/revoke_user", cfzt_fake_server::DEMO_ACCOUNT_ID);
+    let body = serde_json::json!({"email": cfzt_fake_server::DEMO_USER_EMAIL, "body_devices": true});
+    for (args, status) in [(&[][..], 200), (&["--strict-body-keys"][..], 400)] {
+        let (_server, base, _) = start(args);
+        let answer = Client::new(&base).post(&revoke, body.clone()).await;
+        assert_eq!(answer.status, status, "{args:?}: {}", answer.text);
+    }
+}

@@ -192,3 +192,39 @@ async fn off_by_default_and_when_switched_off() {
         assert_eq!(server.rate_limit_stats_of_token(TOKEN), RateLimitStats::default());
     }
 }
+
+#[tokio::test]
+async fn requests_the_server_does_not_accept_are_nobodys_and_get_no_bucket() {
+    let server = FakeServer::builder()
+        .rate_limit(RateLimit::new(5, Duration::from_secs(30)))
+        .require_token(TOKEN)
+        .start()
+        .await
+        .unwrap();
+    let client = Client::new(server.base_url());
+    // No credentials; a wrong token; the email/key pair where only the token is accepted;
+    // and a malformed `Authorization` beside a well-formed key pair.
+    let malformed = client
+        .request("GET", &users_path(), Auth::Raw("Basic dXNlcjpwYXNz"))
+        .header("x-auth-email", "user@example.com")
+        .header("x-auth-key", "144c9defac04969c")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), 400);
+    assert!(malformed.headers().get("ratelimit").is_none());
+    let cases = [(Auth::None, 401), (Auth::Token("wrong-token"), 403), (Auth::Key, 403)];
+    for (auth, status) in cases {
+        for n in 0..20 {
+            let answer = client.send("GET", &format!("{}?n={n}", users_path()), auth, None).await;
+            assert_eq!(answer.status, status, "{auth:?}: {}", answer.text);
+            assert_eq!(answer.header("ratelimit"), None, "{auth:?}: not counted, so no headers");
+        }
+    }
+    assert!(server.rate_limit_stats().is_empty(), "{:?}", server.rate_limit_stats());
+    // The accepted token is counted, and is the only credential in the table.
+    let accepted = client.get(&users_path()).await;
+    assert_eq!((accepted.status, remaining_and_reset(&accepted).0), (200, 4));
+    assert_eq!(server.rate_limit_stats().len(), 1);
+    assert_eq!(server.rate_limit_stats_of_token(TOKEN), stats(1, 0));
+}
