@@ -258,3 +258,59 @@ fn a_second_ctrl_c_abandons_the_step_under_way_as_interrupted() {
     assert_eq!(recorded(&resume), Vec::<String>::new());
     std::fs::remove_file(resume).unwrap();
 }
+
+/// A page of users the client cannot decode: the listing fails, not one user.
+fn garbled_page() -> Fault {
+    Fault::json(200, serde_json::json!({"success": true, "errors": [], "messages": [], "result": "not a list"}))
+}
+
+#[test]
+fn a_read_that_stops_early_says_so_in_its_exit_code() {
+    // (command, fault, exit code, what stderr says, rows written)
+    let cases: [(&[&str], FaultRule, i32, &str, usize); 5] = [
+        (
+            &["export"],
+            FaultRule::new(Route::Operation(Operation::ListUsers), garbled_page()),
+            1,
+            "export is incomplete",
+            0,
+        ),
+        (
+            &["export"],
+            FaultRule::new(Route::Operation(Operation::ListUsers), Fault::status(500)),
+            1,
+            "export is incomplete",
+            0,
+        ),
+        (
+            &["export"],
+            FaultRule::new(Route::Operation(Operation::ListFailedLogins), Fault::status(500)),
+            3,
+            "the details of 5 of 5 users could not be read",
+            0,
+        ),
+        (
+            &["seats", "count"],
+            FaultRule::new(Route::Operation(Operation::ListUsers), garbled_page()),
+            1,
+            "list_users",
+            0,
+        ),
+        (
+            &["reclaim", "--inactive-days", "30", "--yes"],
+            FaultRule::new(Route::Operation(Operation::ListUsers), Fault::status(500)),
+            1,
+            "list_users",
+            0,
+        ),
+    ];
+    for (command, rule, code, says, rows) in cases {
+        let fake = Fake::start();
+        fake.server.inject(rule);
+        let mut args = command.to_vec();
+        args.extend(["--max-retries", "0", "-o", "ndjson"]);
+        let out = run(&mut fake.cfzt(&args), code);
+        assert!(stderr(&out).contains(says), "{command:?}: {}", stderr(&out));
+        assert_eq!(ndjson(&out).len(), rows, "{command:?}");
+    }
+}
