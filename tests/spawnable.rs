@@ -29,7 +29,7 @@ where
 #[tokio::test]
 async fn every_public_future_of_the_client_can_be_spawned() {
     for (_, transport) in backends() {
-        let server = spawned(FakeServer::start()).await.unwrap();
+        let server = spawned(FakeServer::builder().start()).await.unwrap();
         let users = fast_client(server.base_url(), &transport).users(&demo_account());
         let jane: UserId = DEMO_USER_ID.parse().unwrap();
         let nonce = DEMO_SESSION_NONCE.parse().unwrap();
@@ -59,7 +59,7 @@ async fn every_public_future_of_the_client_can_be_spawned() {
 #[tokio::test]
 async fn every_public_future_of_the_workflows_can_be_spawned() {
     for (backend, transport) in backends() {
-        let server = FakeServer::start().await.unwrap();
+        let server = spawned(FakeServer::start()).await.unwrap();
         let workflows = Workflows::new(fast_client(server.base_url(), &transport).users(&demo_account()));
 
         let wf = workflows.clone();
@@ -106,6 +106,9 @@ async fn the_transport_and_budget_futures_can_be_spawned() {
         let request_two = request();
         let (answer, attempts) = spawned(async move { retry.send_counted(request_two).await }).await;
         assert!(answer.is_ok() && attempts == 1, "{backend}");
+        let retry = retrying.clone();
+        let request_three = request();
+        spawned(async move { retry.send(request_three).await }).await.unwrap();
 
         let budget: Arc<dyn RequestBudget> = Arc::new(LocalBudget::default());
         let b = budget.clone();
