@@ -105,10 +105,11 @@ async fn run_plan(ctx: &Context, plan: Plan, job: Job<'_>) -> Result<(), CliErro
         summary.push_str(&format!(", {} undecided", count_steps(plan.undecided_steps())));
     }
     if !args.yes {
-        print_plan(ctx, &plan)?;
+        // Undecided steps are exit 3 even when the reader of the plan went away.
+        let printed = print_plan(ctx, &plan);
         eprintln!("plan: {summary}. Nothing was changed: run again with --yes to apply it.");
         return match plan.people_undecided() {
-            0 => Ok(()),
+            0 => printed,
             n => Err(undecided(n, &plan, job.permission)),
         };
     }
@@ -128,13 +129,13 @@ async fn run_plan(ctx: &Context, plan: Plan, job: Job<'_>) -> Result<(), CliErro
         return Err(partial_failure(report, args, permission));
     }
     eprintln!("done: {} done for {}", count_steps(report.steps_done()), count_people(report.people.len()));
-    match applied.output {
+    match applied.output.map(CliError::io("writing the report")) {
         // The reader went away: the job is finished all the same, and stderr says so.
-        Some(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+        Some(e) if e.is_broken_pipe() => {
             eprintln!("note: stdout was closed, so the report was cut short; every person was processed");
             Ok(())
         }
-        Some(e) => Err(CliError::io("writing the report")(e)),
+        Some(e) => Err(e),
         None => Ok(()),
     }
 }
