@@ -252,6 +252,7 @@ fn a_second_ctrl_c_abandons_the_step_under_way_as_interrupted() {
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     let rows = outcomes(&out);
     assert!(rows.contains(&row(ALICE, "free_seat", "interrupted")), "{rows:?}");
+    assert!(rows.contains(&row(ALICE, "delete_user", "stopped")), "{rows:?}");
     assert!(rows.contains(&row(BOB, "free_seat", "stopped")), "{rows:?}");
     let interrupted = ndjson(&out).into_iter().find(|r| r["outcome"] == "interrupted").unwrap();
     assert_eq!(interrupted["detail"], "interrupted: may have taken effect");

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cfzt_access_users::{User, UserId};
 use cfzt_models::RevokeUserParams;
+use futures_util::future::{self, Either};
 use futures_util::{FutureExt, StreamExt, stream};
 
 use crate::offboard::{has_something_to_revoke, planned_id, seat_step};
@@ -83,7 +84,8 @@ impl Workflows {
         let open = person.steps.iter().any(|s| s.is_open());
         let current = match open && !stop.is_stopped() {
             false => None,
-            true => Some(self.current_state(plan, person).await),
+            // Abandoned while reading: nothing was changed, and no step starts.
+            true => unless_abandoned(self.current_state(plan, person), stop).await,
         };
         let mut failed = false;
         for step in &person.steps {
@@ -91,7 +93,12 @@ impl Workflows {
                 _ if failed => Outcome::NotAttempted,
                 (Some(reason), _) if !step.is_open() => Outcome::Skipped { reason: reason.clone() },
                 _ if stop.is_stopped() => Outcome::Stopped,
-                (_, Some(Ok((id, user)))) => self.run_step(plan, id, user, step.action).await,
+                (_, Some(Ok((id, user)))) => {
+                    // A call given up may have reached the server: say so, not "stopped".
+                    unless_abandoned(self.run_step(plan, id, user, step.action), stop)
+                        .await
+                        .unwrap_or(Outcome::Interrupted)
+                }
                 (_, Some(Err(State::Gone(reason)))) => Outcome::Skipped { reason: reason.clone() },
                 (_, Some(Err(State::Unreadable(error)))) => Outcome::Failed { error: error.clone() },
                 (_, None) => Outcome::Stopped,
@@ -181,6 +188,15 @@ impl Workflows {
         }
         let seat_uid = user.seat_uid.as_deref().unwrap_or_default();
         ops::free_seat(&self.users, seat_uid).await.map(|_| None)
+    }
+}
+
+/// `future`'s output, or `None` if `stop` is abandoned first (the future is dropped).
+async fn unless_abandoned<T>(future: impl Future<Output = T>, stop: &StopSignal) -> Option<T> {
+    let future = std::pin::pin!(future);
+    match future::select(future, stop.abandoned()).await {
+        Either::Left((output, _)) => Some(output),
+        Either::Right(((), _)) => None,
     }
 }
 

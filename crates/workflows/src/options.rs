@@ -1,8 +1,14 @@
 //! How to apply a plan: concurrency, progress, and a signal that stops it early.
 
 use std::fmt;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::task::{Context, Poll};
+
+use futures_util::FutureExt;
+use futures_util::future::Shared;
+use futures_util::task::AtomicWaker;
 
 use crate::DEFAULT_CONCURRENCY;
 
@@ -74,16 +80,22 @@ impl ApplyOptions {
     }
 
     /// Stops the run early once `signal` is stopped: no person and no step starts after
-    /// that, and the ones under way finish (each call within the client's own bounds).
-    /// The steps that did not start are [`Outcome::Stopped`](crate::Outcome::Stopped).
+    /// that, and the ones under way finish (each call within the client's own bounds), or
+    /// are given up when the signal is abandoned. See [`StopSignal`].
     pub fn stop_on(mut self, signal: StopSignal) -> Self {
         self.stop = signal;
         self
     }
 }
 
-/// Asks a running [`Workflows::apply`](crate::Workflows::apply) to stop starting work,
-/// e.g. on Ctrl-C. Clones share one signal.
+/// Asks a running [`Workflows::apply`](crate::Workflows::apply) to stop, e.g. on Ctrl-C.
+/// Clones share one signal.
+///
+/// [`stop`](Self::stop) lets the steps under way finish: no person and no step starts
+/// after it ([`Outcome::Stopped`](crate::Outcome::Stopped)). [`abandon`](Self::abandon)
+/// also gives up the calls under way: their steps are
+/// [`Outcome::Interrupted`](crate::Outcome::Interrupted), since a request that was sent may
+/// have taken effect.
 ///
 /// ```
 /// use cfzt_workflows::{ApplyOptions, StopSignal};
@@ -91,11 +103,58 @@ impl ApplyOptions {
 /// let options = ApplyOptions::default().stop_on(stop.clone());
 /// // From a signal handler or another task:
 /// stop.stop();
-/// assert!(stop.is_stopped());
+/// assert!(stop.is_stopped() && !stop.is_abandoned());
+/// stop.abandon();
+/// assert!(stop.is_abandoned());
 /// # drop(options);
 /// ```
-#[derive(Debug, Clone, Default)]
-pub struct StopSignal(Arc<AtomicBool>);
+#[derive(Clone)]
+pub struct StopSignal {
+    inner: Arc<Inner>,
+    abandoned: Shared<Abandoned>,
+}
+
+/// How far a [`StopSignal`] went, and the task waiting for it to be abandoned.
+#[derive(Debug, Default)]
+struct Inner {
+    level: AtomicU8,
+    waker: AtomicWaker,
+}
+
+const STOPPED: u8 = 1;
+const ABANDONED: u8 = 2;
+
+/// Ready once the signal is abandoned. Polled through [`Shared`], which wakes every waiter.
+pub(crate) struct Abandoned(Arc<Inner>);
+
+impl Future for Abandoned {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let abandoned = || self.0.level.load(Ordering::SeqCst) >= ABANDONED;
+        if abandoned() {
+            return Poll::Ready(());
+        }
+        self.0.waker.register(cx.waker());
+        if abandoned() { Poll::Ready(()) } else { Poll::Pending }
+    }
+}
+
+impl Default for StopSignal {
+    fn default() -> Self {
+        let inner = Arc::new(Inner::default());
+        Self { abandoned: Abandoned(inner.clone()).shared(), inner }
+    }
+}
+
+impl fmt::Debug for StopSignal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StopSignal")
+            .field("stopped", &self.is_stopped())
+            .field("abandoned", &self.is_abandoned())
+            .finish()
+    }
+}
 
 impl StopSignal {
     /// A signal not stopped yet.
@@ -103,13 +162,29 @@ impl StopSignal {
         Self::default()
     }
 
-    /// Stops every run that was given this signal (or a clone of it).
+    /// Stops starting people and steps; the steps under way finish.
     pub fn stop(&self) {
-        self.0.store(true, Ordering::SeqCst);
+        self.inner.level.fetch_max(STOPPED, Ordering::SeqCst);
     }
 
-    /// `true` once [`stop`](Self::stop) was called.
+    /// Stops, and gives up the calls under way (their steps are reported interrupted).
+    pub fn abandon(&self) {
+        self.inner.level.fetch_max(ABANDONED, Ordering::SeqCst);
+        self.inner.waker.wake();
+    }
+
+    /// `true` once [`stop`](Self::stop) or [`abandon`](Self::abandon) was called.
     pub fn is_stopped(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
+        self.inner.level.load(Ordering::SeqCst) >= STOPPED
+    }
+
+    /// `true` once [`abandon`](Self::abandon) was called.
+    pub fn is_abandoned(&self) -> bool {
+        self.inner.level.load(Ordering::SeqCst) >= ABANDONED
+    }
+
+    /// Ready once the signal is abandoned.
+    pub(crate) fn abandoned(&self) -> Shared<Abandoned> {
+        self.abandoned.clone()
     }
 }

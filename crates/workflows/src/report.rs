@@ -102,14 +102,6 @@ pub struct StepReport {
     pub outcome: Outcome,
 }
 
-impl StepReport {
-    /// What became of one step, e.g. for a report a caller completes itself when it
-    /// abandons a run.
-    pub fn new(action: Action, outcome: Outcome) -> Self {
-        Self { action, outcome }
-    }
-}
-
 /// What applying a plan did to one person.
 ///
 /// ```
@@ -131,18 +123,6 @@ pub struct PersonReport {
 }
 
 impl PersonReport {
-    /// What became of one person's steps.
-    ///
-    /// ```
-    /// use cfzt_workflows::{Action, Outcome, PersonReport, StepReport};
-    /// let steps = vec![StepReport::new(Action::FreeSeat, Outcome::Interrupted)];
-    /// let person = PersonReport::new("a@example.com".into(), None, steps);
-    /// assert!(!person.finished() && !person.failed());
-    /// ```
-    pub fn new(email: String, user_id: Option<String>, steps: Vec<StepReport>) -> Self {
-        Self { email, user_id, steps }
-    }
-
     /// `true` if a step failed.
     pub fn failed(&self) -> bool {
         self.steps.iter().any(|s| matches!(s.outcome, Outcome::Failed { .. }))

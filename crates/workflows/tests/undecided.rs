@@ -147,3 +147,29 @@ async fn a_stopped_run_starts_nothing_more_and_says_so() {
         assert!(report.to_string().contains("not started (the run was stopped)"), "{backend}: {report}");
     }
 }
+
+#[tokio::test]
+async fn an_abandoned_run_reports_the_call_under_way_as_interrupted() {
+    for (backend, transport) in backends() {
+        let server = FakeServer::start().await.unwrap();
+        let wf = workflows(&server, &transport);
+        let plan = wf.plan_offboard([ALICE], OffboardOptions::default().delete(true)).await;
+        // The seat change hangs at the fake until the run gives it up.
+        let hold = std::time::Duration::from_secs(600);
+        server.inject(FaultRule::new(Route::Operation(Operation::EditSeats), Fault::delay(hold)));
+        let stop = StopSignal::new();
+        let options = ApplyOptions::default().stop_on(stop.clone());
+        let task = tokio::spawn(async move { wf.apply(&plan, options).await });
+        while !server.journal().iter().any(|e| e.operation == Some(Operation::EditSeats)) {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        stop.abandon();
+        let report = task.await.unwrap();
+        let alice = &report.people[0];
+        assert!(matches!(alice.steps[0].outcome, Outcome::Skipped { .. }), "{backend}: {report}");
+        assert_eq!(alice.steps[1].outcome, Outcome::Interrupted, "{backend}: {report}");
+        assert_eq!(alice.steps[2].outcome, Outcome::Stopped, "{backend}: {report}");
+        assert!(!alice.finished() && !alice.failed(), "{backend}: {report}");
+        assert!(report.to_string().contains("interrupted: may have taken effect"), "{backend}: {report}");
+    }
+}

@@ -4,16 +4,12 @@
 //! The changes come first and the report second: when stdout goes away the rows stop
 //! but the job goes on. The first Ctrl-C stops starting people and steps and lets the
 //! calls under way finish (within the client's own bounds); a second abandons them, and
-//! their open steps are reported as "interrupted: may have taken effect". Only people
-//! whose every step is settled are recorded as finished.
+//! their steps are reported as "interrupted: may have taken effect" (see
+//! [`StopSignal`]). Only people whose every step is settled are recorded as finished.
 
-use std::collections::{BTreeMap, HashSet};
 use std::io;
-use std::sync::{Arc, Mutex, PoisonError};
 
-use cfzt_workflows::{
-    ApplyOptions, Outcome, PersonPlan, PersonReport, Plan, Report, StepReport, StopSignal, Workflows,
-};
+use cfzt_workflows::{ApplyOptions, PersonReport, Plan, Report, StopSignal, Workflows};
 use futures_util::{StreamExt, stream};
 
 use crate::config::Context;
@@ -77,40 +73,38 @@ pub(super) async fn apply(
     mut record: impl FnMut(&PersonReport) -> Result<(), CliError>,
 ) -> Applied {
     let people = std::mem::take(&mut plan.people);
+    let total = people.len();
     let workflows = Workflows::new(ctx.users());
     // The plan with nobody in it: applying it costs no call and gives the report's frame.
     let mut report = workflows.apply(&plan, ApplyOptions::default()).await;
     let stop = StopSignal::new();
-    let started = Arc::new(Mutex::new(HashSet::new()));
-    let progress = Progress::new(people.len() as u64, verb);
+    let progress = Progress::new(total as u64, verb);
     let mut rows = Rows::new(ctx.format);
-    let mut finished = stream::iter(0..people.len())
-        .map(|index| {
+    let mut finished = stream::iter(people.into_iter().enumerate())
+        .map(|(index, person)| {
             let mut one = plan.clone();
-            one.people.push(people[index].clone());
+            one.people.push(person);
             let (workflows, options) = (workflows.clone(), ApplyOptions::default().stop_on(stop.clone()));
-            let started = started.clone();
-            async move {
-                started.lock().unwrap_or_else(PoisonError::into_inner).insert(index);
-                (index, workflows.apply(&one, options).await)
-            }
+            async move { (index, workflows.apply(&one, options).await) }
         })
         .buffer_unordered(concurrency);
     let mut interrupt = Interrupt::listen();
-    let mut reports = BTreeMap::new();
+    let mut reports = Vec::with_capacity(total);
     let (mut done, mut failed, mut interrupts, mut record_error) = (0_u64, 0_u64, 0_u32, None);
     loop {
+        // Every person's apply ends, stopped or not: each one is in the report.
         let next = tokio::select! {
             biased;
             () = interrupt.next() => {
                 interrupts += 1;
-                stop.stop();
-                if interrupts > 1 {
-                    break;
+                if interrupts == 1 {
+                    stop.stop();
+                    progress.println(
+                        "interrupted: no new step starts; waiting for the steps under way (Ctrl-C again to abandon them)",
+                    );
+                } else {
+                    stop.abandon();
                 }
-                progress.println(
-                    "interrupted: no new step starts; waiting for the steps under way (Ctrl-C again to abandon them)",
-                );
                 continue;
             }
             next = finished.next() => next,
@@ -128,42 +122,16 @@ pub(super) async fn apply(
                 record_error = Some(e);
             }
             rows.write(&person);
-            reports.insert(index, person);
+            reports.push((index, person));
         }
         progress.update(done, failed, ctx.budget_wait());
     }
-    drop(finished);
     progress.finish();
-    // People abandoned by a second Ctrl-C, or never started.
-    let started = started.lock().unwrap_or_else(PoisonError::into_inner).clone();
-    for (index, person) in people.iter().enumerate() {
-        if let std::collections::btree_map::Entry::Vacant(entry) = reports.entry(index) {
-            rows.write(entry.insert(unfinished(person, started.contains(&index))));
-        }
-    }
-    report.people = reports.into_values().collect();
+    reports.sort_by_key(|(index, _)| *index);
+    report.people = reports.into_iter().map(|(_, person)| person).collect();
     report.finished_at = chrono::Utc::now();
     let output = rows.finish(&report);
     Applied { report, interrupts, output, record: record_error }
-}
-
-/// The report of a person whose apply was abandoned: the steps the plan skipped stay
-/// skipped; the others were under way (`interrupted`, they may have taken effect) or had
-/// not started (`stopped`).
-fn unfinished(person: &PersonPlan, started: bool) -> PersonReport {
-    let steps = person
-        .steps
-        .iter()
-        .map(|step| {
-            let outcome = match &step.skip {
-                Some(reason) if !step.is_open() => Outcome::Skipped { reason: reason.clone() },
-                _ if started => Outcome::Interrupted,
-                _ => Outcome::Stopped,
-            };
-            StepReport::new(step.action, outcome)
-        })
-        .collect();
-    PersonReport::new(person.email.clone(), person.user_id.clone(), steps)
 }
 
 /// Ctrl-C, listened for from the start of the run: a press between two polls is kept
