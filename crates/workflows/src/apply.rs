@@ -26,8 +26,8 @@ impl Workflows {
     /// skipped for what is found, or is [`Outcome::Failed`] when the lookup fails again.
     /// A failed step stops that person's later steps ([`Outcome::NotAttempted`]) and no
     /// one else's. With [`ApplyOptions::stop_on`], the steps not started when the signal
-    /// is stopped are [`Outcome::Stopped`]. Never fails as a whole: every failure is in
-    /// the report.
+    /// is stopped are [`Outcome::Stopped`], and a call given up when it is abandoned is
+    /// [`Outcome::Interrupted`]. Never fails as a whole: every failure is in the report.
     ///
     /// The future is `Send + 'static` once the plan is owned, so it can be spawned:
     ///
