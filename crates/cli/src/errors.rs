@@ -20,8 +20,10 @@ pub(crate) const EXIT_OK: u8 = 0;
 pub(crate) const EXIT_ERROR: u8 = 1;
 /// Exit code: a usage error (clap uses it for its own).
 pub(crate) const EXIT_USAGE: u8 = 2;
-/// Exit code: a bulk command finished but some items failed.
+/// Exit code: a bulk command finished but some items failed (or could not be looked up).
 pub(crate) const EXIT_PARTIAL: u8 = 3;
+/// Exit code: interrupted by Ctrl-C (128 + SIGINT, as shells expect).
+pub(crate) const EXIT_INTERRUPTED: u8 = 130;
 
 /// Why a command failed.
 #[derive(Debug)]
@@ -37,6 +39,8 @@ pub(crate) enum CliError {
     Declined(String),
     /// A bulk command finished, but some of its items failed.
     Partial { message: String, hint: Option<String> },
+    /// A bulk command was stopped by Ctrl-C before it finished.
+    Interrupted { message: String, hint: Option<String> },
     /// Reading or writing a file or the terminal failed.
     Io { context: String, source: io::Error },
 }
@@ -62,6 +66,7 @@ impl CliError {
             CliError::Usage { .. } => EXIT_USAGE,
             CliError::Api { source, .. } if source.is_validation() || is_setting_error(source) => EXIT_USAGE,
             CliError::Partial { .. } => EXIT_PARTIAL,
+            CliError::Interrupted { .. } => EXIT_INTERRUPTED,
             _ => EXIT_ERROR,
         }
     }
@@ -79,7 +84,8 @@ impl CliError {
             CliError::Api { source, needs } => (chain(source), api_hint(source, needs)),
             CliError::Failed { message, hint }
             | CliError::Usage { message, hint }
-            | CliError::Partial { message, hint } => (message.clone(), hint.clone()),
+            | CliError::Partial { message, hint }
+            | CliError::Interrupted { message, hint } => (message.clone(), hint.clone()),
             CliError::Declined(message) => (message.clone(), None),
             CliError::Io { context, source } => (format!("{context}: {source}"), None),
         };
@@ -200,6 +206,7 @@ mod tests {
         assert_eq!(CliError::usage("x", None).exit_code(), EXIT_USAGE);
         assert_eq!(CliError::Declined("no".into()).exit_code(), EXIT_ERROR);
         assert_eq!(CliError::Partial { message: "1 of 2 failed".into(), hint: None }.exit_code(), EXIT_PARTIAL);
+        assert_eq!(CliError::Interrupted { message: "stopped".into(), hint: None }.exit_code(), 130);
         let validation = SdkError::from(cfzt_models::ValidationError::new("email", "is empty"));
         assert_eq!(CliError::api(SEATS_WRITE)(validation).exit_code(), EXIT_USAGE);
     }

@@ -1,85 +1,19 @@
 //! Applying a plan: each person's steps in order, people with bounded concurrency, state
 //! checked again before every step so that applying twice changes nothing the second time.
 
-use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cfzt_access_users::{User, UserId};
 use cfzt_models::RevokeUserParams;
-use futures_util::{StreamExt, stream};
+use futures_util::future::{self, Either};
+use futures_util::{FutureExt, StreamExt, stream};
 
 use crate::offboard::{has_something_to_revoke, planned_id, seat_step};
+use crate::options::{ApplyOptions, Progress, StopSignal};
 use crate::plan::{Action, PersonPlan, Plan, PlanKind, SkipReason};
 use crate::query::inactive;
 use crate::report::{Outcome, PersonReport, Report, StepError, StepReport};
-use crate::{DEFAULT_CONCURRENCY, WorkflowError, Workflows, ops};
-
-/// Where applying a plan stands: reported after each person is finished.
-///
-/// ```
-/// use cfzt_workflows::ApplyOptions;
-/// let options = ApplyOptions::default().on_progress(|progress| {
-///     eprintln!("{}/{} people, {} failed", progress.done, progress.total, progress.failed);
-/// });
-/// ```
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
-    /// People finished, including failed ones.
-    pub done: usize,
-    /// People in the plan.
-    pub total: usize,
-    /// People with a failed step so far.
-    pub failed: usize,
-}
-
-type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
-
-/// How to apply a plan: how many people at once, and who to tell about progress.
-///
-/// ```
-/// use cfzt_workflows::ApplyOptions;
-/// let options = ApplyOptions::default()
-///     .concurrency(8)
-///     .on_progress(|p| eprintln!("{}/{} ({} failed)", p.done, p.total, p.failed));
-/// ```
-#[derive(Clone)]
-#[must_use]
-pub struct ApplyOptions {
-    concurrency: usize,
-    progress: Option<ProgressFn>,
-}
-
-impl Default for ApplyOptions {
-    fn default() -> Self {
-        Self { concurrency: DEFAULT_CONCURRENCY, progress: None }
-    }
-}
-
-impl fmt::Debug for ApplyOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApplyOptions")
-            .field("concurrency", &self.concurrency)
-            .field("progress", &self.progress.is_some())
-            .finish()
-    }
-}
-
-impl ApplyOptions {
-    /// How many people are worked on at once (default [`DEFAULT_CONCURRENCY`]; 0 is
-    /// taken as 1). One person's steps always run in order.
-    pub fn concurrency(mut self, n: usize) -> Self {
-        self.concurrency = n.max(1);
-        self
-    }
-
-    /// Called after each person is finished, from the task that applies the plan.
-    pub fn on_progress(mut self, f: impl Fn(Progress) + Send + Sync + 'static) -> Self {
-        self.progress = Some(Arc::new(f));
-        self
-    }
-}
+use crate::{WorkflowError, Workflows, ops};
 
 impl Workflows {
     /// Applies a plan and reports what became of every step of every person.
@@ -87,8 +21,22 @@ impl Workflows {
     /// Before each step the state is read again: a user gone since planning, a seat
     /// already free, sessions already ended or a login since the cutoff make the step
     /// [`Outcome::Skipped`], so applying the same plan twice changes nothing the second
-    /// time. A failed step stops that person's later steps ([`Outcome::NotAttempted`]) and
-    /// no one else's. Never fails as a whole: every failure is in the report.
+    /// time. A step planning could not decide ([`PlannedStep::is_undecided`](crate::PlannedStep::is_undecided))
+    /// is looked at the same way (the user found again by email if need be): it runs, is
+    /// skipped for what is found, or is [`Outcome::Failed`] when the lookup fails again.
+    /// A failed step stops that person's later steps ([`Outcome::NotAttempted`]) and no
+    /// one else's. With [`ApplyOptions::stop_on`], the steps not started when the signal
+    /// is stopped are [`Outcome::Stopped`], and a call given up when it is abandoned is
+    /// [`Outcome::Interrupted`]. Never fails as a whole: every failure is in the report.
+    ///
+    /// The future is `Send + 'static` once the plan is owned, so it can be spawned:
+    ///
+    /// ```no_run
+    /// # async fn run(workflows: cfzt_workflows::Workflows, plan: cfzt_workflows::Plan) {
+    /// use cfzt_workflows::ApplyOptions;
+    /// let task = tokio::spawn(async move { workflows.apply(&plan, ApplyOptions::default()).await });
+    /// # }
+    /// ```
     ///
     /// ```no_run
     /// # async fn run(workflows: cfzt_workflows::Workflows, plan: cfzt_workflows::Plan) {
@@ -103,8 +51,11 @@ impl Workflows {
         let started_at = chrono::Utc::now();
         let total = plan.people.len();
         let (done, failed) = (AtomicUsize::new(0), AtomicUsize::new(0));
-        let mut people: Vec<(usize, PersonReport)> = stream::iter(plan.people.iter().enumerate())
-            .map(|(i, person)| async move { (i, self.apply_person(plan, person).await) })
+        let stop = &options.stop;
+        // The closure takes an index, not a reference into the plan: a closure over a
+        // borrowed item is not general enough for the future to be `Send` (rust#64552).
+        let mut people: Vec<(usize, PersonReport)> = stream::iter(0..total)
+            .map(|i| self.apply_person(plan, &plan.people[i], stop).map(move |report| (i, report)))
             .buffer_unordered(options.concurrency)
             .inspect(|(_, report)| {
                 let failed =
@@ -125,37 +76,63 @@ impl Workflows {
         }
     }
 
-    async fn apply_person(&self, plan: &Plan, person: &PersonPlan) -> PersonReport {
+    async fn apply_person(&self, plan: &Plan, person: &PersonPlan, stop: &StopSignal) -> PersonReport {
         let mut report =
             PersonReport { email: person.email.clone(), user_id: person.user_id.clone(), steps: Vec::new() };
-        // Read the user again once, if any step is to run: that is the state every step checks.
-        let current = match person.pending().next() {
-            None => None,
-            Some(_) => Some(self.current_state(plan, person).await),
+        // Read the user again once, if any step is to run or undecided: that is the state
+        // every step checks.
+        let open = person.steps.iter().any(|s| s.is_open());
+        let current = match open && !stop.is_stopped() {
+            false => None,
+            // Abandoned while reading: nothing was changed, and no step starts.
+            true => unless_abandoned(self.current_state(plan, person), stop).await,
         };
-        let mut stopped = false;
+        let mut failed = false;
         for step in &person.steps {
             let outcome = match (&step.skip, &current) {
-                _ if stopped => Outcome::NotAttempted,
-                (Some(reason), _) => Outcome::Skipped { reason: reason.clone() },
-                (None, Some(Ok((id, user)))) => self.run_step(plan, id, user, step.action).await,
-                (None, Some(Err(State::Gone(reason)))) => Outcome::Skipped { reason: reason.clone() },
-                (None, Some(Err(State::Unreadable(error)))) => Outcome::Failed { error: error.clone() },
-                (None, None) => Outcome::NotAttempted,
+                _ if failed => Outcome::NotAttempted,
+                (Some(reason), _) if !step.is_open() => Outcome::Skipped { reason: reason.clone() },
+                _ if stop.is_stopped() => Outcome::Stopped,
+                (_, Some(Ok((id, user)))) => {
+                    // A call given up may have reached the server: say so, not "stopped".
+                    unless_abandoned(self.run_step(plan, id, user, step.action), stop)
+                        .await
+                        .unwrap_or(Outcome::Interrupted)
+                }
+                (_, Some(Err(State::Gone(reason)))) => Outcome::Skipped { reason: reason.clone() },
+                (_, Some(Err(State::Unreadable(error)))) => Outcome::Failed { error: error.clone() },
+                (_, None) => Outcome::Stopped,
             };
-            stopped |= matches!(outcome, Outcome::Failed { .. });
+            failed |= matches!(outcome, Outcome::Failed { .. });
             report.steps.push(StepReport { action: step.action, outcome });
         }
         report
     }
 
-    /// The user as they are now, or why no step can run on them.
+    /// The user as they are now, or why no step can run on them. A person planning could
+    /// not find (their lookup failed) is looked up by email again.
     async fn current_state(&self, plan: &Plan, person: &PersonPlan) -> Result<(UserId, User), State> {
-        let id = planned_id(person).ok_or(State::Gone(SkipReason::NoSuchUser))?;
+        let unreadable = |e: &WorkflowError| State::Unreadable(StepError::from(e));
+        let Some(id) = planned_id(person) else {
+            if plan.kind != PlanKind::Offboard || person.undecided().next().is_none() {
+                return Err(State::Gone(SkipReason::NoSuchUser));
+            }
+            return match self.find_by_email(&person.email).await {
+                Ok(Some(user)) => match user.user_id() {
+                    Ok(id) => Ok((id, user)),
+                    Err(e) => Err(unreadable(&cfzt_access_users::Error::from(e).into())),
+                },
+                Ok(None) => Err(State::Gone(SkipReason::NoSuchUser)),
+                Err(WorkflowError::AmbiguousEmail { matches, .. }) => {
+                    Err(State::Gone(SkipReason::AmbiguousEmail { matches }))
+                }
+                Err(e) => Err(unreadable(&e)),
+            };
+        };
         let user = match self.users.get(&id).await {
             Ok(user) => user,
             Err(e) if e.is_not_found() => return Err(State::Gone(SkipReason::NoSuchUser)),
-            Err(e) => return Err(State::Unreadable(StepError::from(&WorkflowError::from(e)))),
+            Err(e) => return Err(unreadable(&WorkflowError::from(e))),
         };
         if plan.kind == PlanKind::Reclaim
             && let Some(cutoff) = plan.cutoff
@@ -211,6 +188,15 @@ impl Workflows {
         }
         let seat_uid = user.seat_uid.as_deref().unwrap_or_default();
         ops::free_seat(&self.users, seat_uid).await.map(|_| None)
+    }
+}
+
+/// `future`'s output, or `None` if `stop` is abandoned first (the future is dropped).
+async fn unless_abandoned<T>(future: impl Future<Output = T>, stop: &StopSignal) -> Option<T> {
+    let future = std::pin::pin!(future);
+    match future::select(future, stop.abandoned()).await {
+        Either::Left((output, _)) => Some(output),
+        Either::Right(((), _)) => None,
     }
 }
 

@@ -9,15 +9,16 @@ mod ensure;
 mod error;
 mod offboard;
 mod ops;
+mod options;
 mod plan;
 mod query;
 mod report;
 
-pub use apply::{ApplyOptions, Progress};
 pub use audit::{AuditOptions, AuditRow};
 pub use ensure::Ensured;
 pub use error::WorkflowError;
 pub use offboard::{OffboardOptions, ReclaimOptions};
+pub use options::{ApplyOptions, Progress, StopSignal};
 pub use plan::{Action, OffboardPlan, PersonPlan, Plan, PlanKind, PlannedStep, ReclaimPlan, SkipReason};
 pub use query::SeatCounts;
 pub use report::{OffboardReport, Outcome, PersonReport, ReclaimReport, Report, StepError, StepReport};

@@ -109,10 +109,12 @@ impl Workflows {
     /// free their seat and, with [`OffboardOptions::delete`], delete them, or why a step
     /// is skipped ("no such user", "holds no seat", ...). Nothing is changed.
     ///
-    /// People are looked up with bounded concurrency; a lookup that fails is recorded in
-    /// that person's plan ([`SkipReason::LookupFailed`]) and the others are planned. An
-    /// email given twice (ignoring ASCII case, [`cfzt_models::emails_match`]) is planned
-    /// once.
+    /// People are looked up with bounded concurrency; a lookup that fails leaves that
+    /// person's steps *undecided* ([`PlannedStep::is_undecided`], with the error as
+    /// [`SkipReason::LookupFailed`]) and the others are planned. [`Workflows::apply`] looks
+    /// at undecided steps again, so a failed lookup is never taken for "nothing to do":
+    /// [`Plan::people_undecided`] counts them. An email given twice (ignoring ASCII
+    /// case, [`cfzt_models::emails_match`]) is planned once.
     ///
     /// ```no_run
     /// # async fn run(workflows: cfzt_workflows::Workflows) -> Result<(), cfzt_workflows::WorkflowError> {
@@ -158,24 +160,26 @@ impl Workflows {
             seat_uid: None,
             steps: all_skipped(&actions, &reason),
         };
+        // A failed lookup decides nothing: every step is looked at again when applied.
+        let undecided = |error: String| skipped(SkipReason::LookupFailed { error });
         let user = match self.find_by_email(&email).await {
             Ok(Some(user)) => user,
             Ok(None) => return skipped(SkipReason::NoSuchUser),
             Err(WorkflowError::AmbiguousEmail { matches, .. }) => {
                 return skipped(SkipReason::AmbiguousEmail { matches });
             }
-            Err(e) => return skipped(SkipReason::LookupFailed { error: e.to_string() }),
+            Err(e) => return undecided(e.to_string()),
         };
         let id = match user.user_id() {
             Ok(id) => id,
-            Err(e) => return skipped(SkipReason::LookupFailed { error: e.to_string() }),
+            Err(e) => return undecided(e.to_string()),
         };
         let revoke = match self.users.active_sessions(&id).list().await {
             Ok(sessions) if has_something_to_revoke(sessions.len(), &user, options.revoke_devices) => {
                 PlannedStep::run(Action::RevokeSessions)
             }
             Ok(_) => PlannedStep::skip(Action::RevokeSessions, SkipReason::NoActiveSessions),
-            Err(e) => PlannedStep::skip(Action::RevokeSessions, SkipReason::LookupFailed { error: e.to_string() }),
+            Err(e) => PlannedStep::undecided(Action::RevokeSessions, e.to_string()),
         };
         let mut steps = vec![revoke, seat_step(&user)];
         if options.delete {

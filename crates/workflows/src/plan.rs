@@ -71,7 +71,10 @@ pub enum SkipReason {
         /// How many users matched.
         matches: usize,
     },
-    /// Finding the user or their state failed; plan again.
+    /// Finding the user or their state failed while planning, so the step is
+    /// *undecided* ([`PlannedStep::is_undecided`]), not skipped: applying the plan looks
+    /// again, and the step then runs, is skipped for what is found, or fails
+    /// ([`Outcome::Failed`](crate::Outcome::Failed)). A report never shows it as skipped.
     LookupFailed {
         /// What failed.
         error: String,
@@ -106,7 +109,9 @@ impl fmt::Display for SkipReason {
     }
 }
 
-/// One step of a person's plan: an action, to run or skipped with a reason.
+/// One step of a person's plan: an action, to run, skipped with a reason, or undecided
+/// (planning could not look: [`SkipReason::LookupFailed`]) and looked at again when the
+/// plan is applied.
 ///
 /// ```
 /// use cfzt_workflows::{Action, PlannedStep, SkipReason};
@@ -120,7 +125,8 @@ impl fmt::Display for SkipReason {
 pub struct PlannedStep {
     /// What the step does.
     pub action: Action,
-    /// Why it will not run; `None` when it will.
+    /// Why it will not run; `None` when it will. [`SkipReason::LookupFailed`] is not a
+    /// reason not to run: the step is undecided ([`PlannedStep::is_undecided`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip: Option<SkipReason>,
 }
@@ -134,6 +140,29 @@ impl PlannedStep {
     /// A step that will not run, and why.
     pub fn skip(action: Action, reason: SkipReason) -> Self {
         Self { action, skip: Some(reason) }
+    }
+
+    /// A step planning could not decide, because a lookup failed: applying the plan looks
+    /// again.
+    ///
+    /// ```
+    /// use cfzt_workflows::{Action, PlannedStep};
+    /// let step = PlannedStep::undecided(Action::RevokeSessions, "HTTP 500");
+    /// assert!(step.is_undecided() && step.is_open());
+    /// assert!(!PlannedStep::run(Action::FreeSeat).is_undecided());
+    /// ```
+    pub fn undecided(action: Action, error: impl Into<String>) -> Self {
+        Self::skip(action, SkipReason::LookupFailed { error: error.into() })
+    }
+
+    /// `true` when planning could not decide the step ([`SkipReason::LookupFailed`]).
+    pub fn is_undecided(&self) -> bool {
+        matches!(self.skip, Some(SkipReason::LookupFailed { .. }))
+    }
+
+    /// `true` when applying the plan looks at the step: it is to run, or undecided.
+    pub fn is_open(&self) -> bool {
+        self.skip.is_none() || self.is_undecided()
     }
 }
 
@@ -165,6 +194,11 @@ impl PersonPlan {
     /// The steps that will run.
     pub fn pending(&self) -> impl Iterator<Item = &PlannedStep> {
         self.steps.iter().filter(|s| s.skip.is_none())
+    }
+
+    /// The steps planning could not decide: applying the plan looks at them again.
+    pub fn undecided(&self) -> impl Iterator<Item = &PlannedStep> {
+        self.steps.iter().filter(|s| s.is_undecided())
     }
 }
 
@@ -204,9 +238,19 @@ impl Plan {
         self.people.iter().map(|p| p.pending().count()).sum()
     }
 
-    /// `true` when no step will run.
+    /// How many steps planning could not decide ([`PlannedStep::is_undecided`]).
+    pub fn undecided_steps(&self) -> usize {
+        self.people.iter().map(|p| p.undecided().count()).sum()
+    }
+
+    /// How many people have a step planning could not decide: a lookup failed for them.
+    pub fn people_undecided(&self) -> usize {
+        self.people.iter().filter(|p| p.undecided().next().is_some()).count()
+    }
+
+    /// `true` when no step will run and none is undecided.
     pub fn is_noop(&self) -> bool {
-        self.pending_steps() == 0
+        self.pending_steps() == 0 && self.undecided_steps() == 0
     }
 }
 
@@ -223,6 +267,10 @@ impl fmt::Display for Plan {
             PlanKind::Reclaim => "reclaim seats",
         };
         write!(f, "plan: {kind}, {} people, {} steps to run", self.people.len(), self.pending_steps())?;
+        let undecided = self.undecided_steps();
+        if undecided > 0 {
+            write!(f, ", {undecided} undecided (a lookup failed for {} people)", self.people_undecided())?;
+        }
         if let Some(cutoff) = self.cutoff {
             write!(f, ", inactive since {cutoff}")?;
         }
@@ -234,6 +282,9 @@ impl fmt::Display for Plan {
             for step in &person.steps {
                 match &step.skip {
                     None => write!(f, "\n    - {}", step.action)?,
+                    Some(reason) if step.is_undecided() => {
+                        write!(f, "\n    - {}: UNDECIDED, {reason}; looked up again when applied", step.action)?;
+                    }
                     Some(reason) => write!(f, "\n    - {}: skip, {reason}", step.action)?,
                 }
             }

@@ -63,6 +63,26 @@ pub enum Outcome {
     },
     /// An earlier step of the same person failed, so this one was not tried.
     NotAttempted,
+    /// The run was stopped ([`StopSignal`](crate::StopSignal)) before this step started:
+    /// nothing was sent for it.
+    Stopped,
+    /// The step was under way when the run was abandoned: its request may have reached
+    /// the server and taken effect. Applying the plan again looks at it again.
+    Interrupted,
+}
+
+impl Outcome {
+    /// `true` when the step is settled: it took effect, or there was nothing to do. A
+    /// failed, not attempted, stopped or interrupted step is not.
+    ///
+    /// ```
+    /// use cfzt_workflows::Outcome;
+    /// assert!(Outcome::Done.is_settled());
+    /// assert!(!Outcome::Interrupted.is_settled() && !Outcome::Stopped.is_settled());
+    /// ```
+    pub fn is_settled(&self) -> bool {
+        matches!(self, Self::Done | Self::Skipped { .. })
+    }
 }
 
 /// What became of one step of one person.
@@ -112,6 +132,12 @@ impl PersonReport {
     pub fn done(&self) -> usize {
         self.steps.iter().filter(|s| s.outcome == Outcome::Done).count()
     }
+
+    /// `true` when every step is settled ([`Outcome::is_settled`]): nothing is left to do
+    /// for this person, and a rerun may skip them.
+    pub fn finished(&self) -> bool {
+        self.steps.iter().all(|s| s.outcome.is_settled())
+    }
 }
 
 /// What applying a plan did, person by person, in the plan's order.
@@ -147,9 +173,16 @@ impl Report {
         self.people.iter().filter(|p| p.failed()).count()
     }
 
-    /// `true` when nothing took effect and nothing failed: there was nothing left to do.
+    /// How many people are not finished ([`PersonReport::finished`]): a step failed, or
+    /// the run was stopped or interrupted before their steps were settled.
+    pub fn people_unfinished(&self) -> usize {
+        self.people.iter().filter(|p| !p.finished()).count()
+    }
+
+    /// `true` when nothing took effect and everyone is finished: there was nothing left
+    /// to do.
     pub fn is_noop(&self) -> bool {
-        self.steps_done() == 0 && self.people_failed() == 0
+        self.steps_done() == 0 && self.people_unfinished() == 0
     }
 }
 
@@ -168,6 +201,10 @@ impl fmt::Display for Report {
             self.steps_done(),
             self.people_failed()
         )?;
+        let unfinished = self.people_unfinished() - self.people_failed();
+        if unfinished > 0 {
+            write!(f, ", {unfinished} people not finished (the run was stopped)")?;
+        }
         for person in &self.people {
             write!(f, "\n  {}", person.email)?;
             for step in &person.steps {
@@ -177,6 +214,8 @@ impl fmt::Display for Report {
                     Outcome::Skipped { reason } => write!(f, "skipped, {reason}")?,
                     Outcome::Failed { error } => write!(f, "FAILED, {}", error.message)?,
                     Outcome::NotAttempted => f.write_str("not attempted (an earlier step failed)")?,
+                    Outcome::Stopped => f.write_str("not started (the run was stopped)")?,
+                    Outcome::Interrupted => f.write_str("interrupted: may have taken effect")?,
                 }
             }
         }

@@ -29,7 +29,9 @@ macro_rules! exit_codes {
   1  error (the API refused, the network failed, nothing matched, or a prompt was declined)
   2  usage error (bad arguments, no account, a bad setting such as --base-url or --budget,
      or a change refused without --yes off a terminal)
-  3  partial failure (a bulk command finished, but some items failed)"
+  3  partial failure (a bulk command finished, but some items failed, or a plan could not look
+     someone up)
+  130  interrupted by Ctrl-C (a bulk command reports the steps under way first)"
     };
 }
 
@@ -44,10 +46,15 @@ macro_rules! examples {
 macro_rules! plan_examples {
     ($($line:literal),+ $(,)?) => {
         concat!("Examples:\n", $("  ", $line, "\n",)+ "
-Without --yes the command prints its plan (one row per person and step: run, or skip and why)
-and changes nothing. With --yes it applies the plan and prints the report (one row per person
-and step: done, skipped, failed, not_attempted). With -o json, the plan or report is one object.
-A progress bar is drawn on stderr when stderr is a terminal.
+Without --yes the command prints its plan (one row per person and step: run, skip and why, or
+undecided when a lookup failed, which is exit 3) and changes nothing. With --yes it applies the
+plan and prints the report (one row per person and step: done, skipped, failed, not_attempted,
+stopped, interrupted); undecided steps are looked up again and fail if that fails again. With
+-o json, the plan or report is one object. A progress bar is drawn on stderr when stderr is a
+terminal. --resume records only people whose every step is done or skipped.
+If stdout is closed midway, the rows stop but the job goes on to the end.
+Ctrl-C once: no new step starts, the steps under way finish and are reported, exit 130. Twice:
+the steps under way are abandoned and reported as interrupted (they may have taken effect).
 
 ", exit_codes!())
     };

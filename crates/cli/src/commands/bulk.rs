@@ -3,16 +3,15 @@
 
 use std::io;
 
-use cfzt_workflows::{ApplyOptions, OffboardOptions, Outcome, Plan, ReclaimOptions, Report, Workflows};
-use futures_util::{StreamExt, stream};
+use cfzt_workflows::{OffboardOptions, Outcome, PersonReport, Plan, ReclaimOptions, Report, Workflows};
 
-use super::workflow_error;
+use super::{applying, workflow_error};
 use crate::args::{ApplyArgs, OffboardArgs, ReclaimArgs};
 use crate::config::Context;
 use crate::console::say;
 use crate::errors::{AUDIT_LOGS_READ, CliError, SEATS_WRITE};
 use crate::inputs;
-use crate::output::{Format, PlanRow, ReportRow, Shape, Sink, print_json};
+use crate::output::{Format, PlanRow, Shape, Sink, print_json};
 use crate::progress::Progress;
 use crate::resume::Resume;
 
@@ -65,7 +64,8 @@ struct Job<'a> {
     permission: &'static str,
     /// What the progress bar says is being done ("offboarding").
     verb: &'static str,
-    /// What the resume file records for a person (from their user id and email).
+    /// What the resume file records for a person (from their user id and email): only
+    /// people whose every step is settled are recorded.
     key: fn(Option<&str>, &str) -> String,
 }
 
@@ -88,28 +88,96 @@ fn note_resumed(args: &ApplyArgs, skipped: usize) {
 }
 
 /// Prints the plan, or applies it with `--yes`.
-async fn run_plan(ctx: &Context, plan: Plan, mut job: Job<'_>) -> Result<(), CliError> {
+///
+/// A plan with undecided steps (a lookup failed while planning) is exit 3 either way:
+/// printed, it is not a plan to trust; applied, those steps are looked up again and fail
+/// in the report if the lookup fails again.
+async fn run_plan(ctx: &Context, plan: Plan, job: Job<'_>) -> Result<(), CliError> {
     let args = job.args;
-    let summary = format!("{}, {} to run", count_people(plan.people.len()), count_steps(plan.pending_steps()));
+    let mut summary = format!("{}, {} to run", count_people(plan.people.len()), count_steps(plan.pending_steps()));
+    if plan.undecided_steps() > 0 {
+        summary.push_str(&format!(", {} undecided", count_steps(plan.undecided_steps())));
+    }
     if !args.yes {
-        print_plan(ctx, &plan)?;
+        // Undecided steps are exit 3 even when the reader of the plan went away.
+        let printed = print_plan(ctx, &plan);
         say!("plan: {summary}. Nothing was changed: run again with --yes to apply it.");
-        return Ok(());
+        return match plan.people_undecided() {
+            0 => printed,
+            n => Err(undecided(n, &plan, job.permission)),
+        };
     }
     say!("applying: {summary}");
-    let report = apply(ctx, plan, &mut job).await?;
-    if report.people_failed() > 0 {
-        return Err(partial_failure(&report, args, job.permission));
+    let Job { resume, key, permission, verb, .. } = job;
+    let mut resume = resume;
+    let record = |person: &PersonReport| resume.record(&key(person.user_id.as_deref(), &person.email));
+    let applied = applying::apply(ctx, plan, usize::from(args.concurrency), verb, record).await;
+    let report = &applied.report;
+    if applied.interrupts > 0 {
+        return Err(interrupted(report, args));
+    }
+    if let Some(error) = applied.record {
+        return Err(error);
+    }
+    if report.people_unfinished() > 0 {
+        return Err(partial_failure(report, args, permission));
     }
     say!("done: {} done for {}", count_steps(report.steps_done()), count_people(report.people.len()));
-    Ok(())
+    match applied.output.map(CliError::io("writing the report")) {
+        // The reader went away: the job is finished all the same, and stderr says so.
+        Some(e) if e.is_broken_pipe() => {
+            say!("note: stdout was closed, so the report was cut short; every person was processed");
+            Ok(())
+        }
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Exit 3 for a plan only: a lookup failed for some people, so their steps are undecided.
+fn undecided(people: usize, plan: &Plan, permission: &str) -> CliError {
+    CliError::Partial {
+        message: format!(
+            "a lookup failed while planning for {} of {}: {} undecided",
+            people,
+            count_people(plan.people.len()),
+            count_steps(plan.undecided_steps())
+        ),
+        hint: Some(format!(
+            "the plan names each error; --yes looks those people up again and reports them failed if that fails \
+             too (a 403 means the API token lacks \"{permission}\")"
+        )),
+    }
+}
+
+/// Exit 130: who was finished, and that the people under way are in the report.
+fn interrupted(report: &Report, args: &ApplyArgs) -> CliError {
+    let unfinished = report.people_unfinished();
+    let message = format!(
+        "interrupted: {} of {} finished, {} not ({} done)",
+        report.people.len() - unfinished,
+        count_people(report.people.len()),
+        unfinished,
+        count_steps(report.steps_done())
+    );
+    let hint = match &args.resume {
+        Some(path) => format!(
+            "the report names each step under way or not started; run the same command again to finish: {} \
+             records who is done, and the others are looked at again",
+            path.display()
+        ),
+        None => "the report names each step under way or not started; run the same command again to finish \
+                 (--resume FILE skips the people done)"
+            .to_string(),
+    };
+    CliError::Interrupted { message, hint: Some(hint) }
 }
 
 /// Exit 3: who failed is in the report; say how to retry, and which permissions a 403 asks for.
 fn partial_failure(report: &Report, args: &ApplyArgs, permission: &str) -> CliError {
     let message = format!(
         "{} of {} failed ({} done)",
-        report.people_failed(),
+        report.people_unfinished(),
         count_people(report.people.len()),
         count_steps(report.steps_done())
     );
@@ -143,69 +211,6 @@ fn print_plan(ctx: &Context, plan: &Plan) -> Result<(), CliError> {
         sink.write(&row)?;
     }
     Ok(sink.finish()?)
-}
-
-/// Applies the plan one person at a time (several at once), so that each person is
-/// recorded in the resume file and printed as soon as they are finished.
-async fn apply(ctx: &Context, mut plan: Plan, job: &mut Job<'_>) -> Result<Report, CliError> {
-    let args = job.args;
-    let people = std::mem::take(&mut plan.people);
-    let workflows = Workflows::new(ctx.users());
-    // The plan with nobody in it: applying it costs no call and gives the report's frame.
-    let mut report = workflows.apply(&plan, ApplyOptions::default()).await;
-    let progress = Progress::new(people.len() as u64, job.verb);
-    let json = ctx.format == Format::Json;
-    let mut sink = (!json).then(|| Sink::new::<ReportRow>(ctx.format, Shape::Many, io::stdout()));
-    let mut finished = stream::iter(people.into_iter().enumerate())
-        .map(|(index, person)| {
-            let mut one = plan.clone();
-            one.people.push(person);
-            let workflows = workflows.clone();
-            async move { (index, workflows.apply(&one, ApplyOptions::default()).await) }
-        })
-        .buffer_unordered(usize::from(args.concurrency));
-    let mut reports = Vec::new();
-    let (mut done, mut failed) = (0_u64, 0_u64);
-    let mut interrupted = std::pin::pin!(tokio::signal::ctrl_c());
-    loop {
-        let next = tokio::select! {
-            next = finished.next() => next,
-            _ = &mut interrupted => {
-                progress.finish();
-                return Err(CliError::Failed {
-                    message: format!("interrupted after {}", count_people(done as usize)),
-                    hint: args.resume.as_ref().map(|p| format!("run the same command again: {} records who is done", p.display())),
-                });
-            }
-        };
-        let Some((index, one)) = next else { break };
-        for person in one.people {
-            done += 1;
-            if person.failed() {
-                failed += 1;
-            } else {
-                job.resume.record(&(job.key)(person.user_id.as_deref(), &person.email))?;
-            }
-            if let Some(sink) = &mut sink {
-                for row in ReportRow::of(&person) {
-                    sink.write(&row)?;
-                }
-            }
-            reports.push((index, person));
-        }
-        progress.update(done, failed, ctx.budget_wait());
-    }
-    progress.finish();
-    if let Some(sink) = sink {
-        sink.finish()?;
-    }
-    reports.sort_by_key(|(index, _)| *index);
-    report.people = reports.into_iter().map(|(_, person)| person).collect();
-    report.finished_at = chrono::Utc::now();
-    if json {
-        print_json(io::stdout(), &report)?;
-    }
-    Ok(report)
 }
 
 fn count_people(n: usize) -> String {

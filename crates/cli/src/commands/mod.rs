@@ -1,5 +1,6 @@
 //! Runs the parsed command: one module per command group.
 
+mod applying;
 mod bulk;
 mod reports;
 mod sessions;

@@ -23,9 +23,10 @@ pub(crate) struct PlanRow {
     pub(crate) email: String,
     pub(crate) user_id: Option<String>,
     pub(crate) action: String,
-    /// `run` or `skip`.
+    /// `run`, `skip`, or `undecided` (a lookup failed while planning; looked up again
+    /// when applied).
     pub(crate) step: &'static str,
-    /// Why the step is skipped.
+    /// Why the step is skipped or undecided.
     pub(crate) reason: Option<String>,
 }
 
@@ -39,7 +40,11 @@ impl PlanRow {
                 email: person.email.clone(),
                 user_id: person.user_id.clone(),
                 action: serde_name(&step.action, None),
-                step: if step.skip.is_some() { "skip" } else { "run" },
+                step: match &step.skip {
+                    None => "run",
+                    Some(_) if step.is_undecided() => "undecided",
+                    Some(_) => "skip",
+                },
                 reason: step.skip.as_ref().map(ToString::to_string),
             })
             .collect()
@@ -66,7 +71,8 @@ pub(crate) struct ReportRow {
     pub(crate) email: String,
     pub(crate) user_id: Option<String>,
     pub(crate) action: String,
-    /// `done`, `skipped`, `failed` or `not_attempted`.
+    /// `done`, `skipped`, `failed`, `not_attempted`, `stopped` (not started: Ctrl-C) or
+    /// `interrupted` (under way at a second Ctrl-C: may have taken effect).
     pub(crate) outcome: String,
     /// Why a step was skipped, or how it failed.
     pub(crate) detail: Option<String>,
@@ -86,6 +92,8 @@ impl ReportRow {
                 detail: match &step.outcome {
                     Outcome::Skipped { reason } => Some(reason.to_string()),
                     Outcome::Failed { error } => Some(error.message.clone()),
+                    Outcome::Stopped => Some("not started: the run was interrupted".into()),
+                    Outcome::Interrupted => Some("interrupted: may have taken effect".into()),
                     _ => None,
                 },
             })

@@ -1,0 +1,168 @@
+//! The `--yes` half of a plan -> apply command: people applied several at once, each
+//! recorded and printed as soon as they are finished, through Ctrl-C and a closed stdout.
+//!
+//! The changes come first and the report second: when stdout goes away the rows stop
+//! but the job goes on. The first Ctrl-C stops starting people and steps and lets the
+//! calls under way finish (within the client's own bounds); a second abandons them, and
+//! their steps are reported as "interrupted: may have taken effect" (see
+//! [`StopSignal`]). Only people whose every step is settled are recorded as finished.
+
+use std::io;
+
+use cfzt_workflows::{ApplyOptions, PersonReport, Plan, Report, StopSignal, Workflows};
+use futures_util::{StreamExt, stream};
+
+use crate::config::Context;
+use crate::errors::CliError;
+use crate::output::{Format, ReportRow, Shape, Sink, print_json};
+use crate::progress::Progress;
+
+/// What applying a plan came to.
+pub(super) struct Applied {
+    /// Every person of the plan, in its order.
+    pub(super) report: Report,
+    /// How many times Ctrl-C was pressed (0: the run went to its end).
+    pub(super) interrupts: u32,
+    /// Why the report could not be written to stdout, if it could not.
+    pub(super) output: Option<io::Error>,
+    /// Why a finished person could not be recorded, if one could not (the run stopped).
+    pub(super) record: Option<CliError>,
+}
+
+/// Where the report's rows go: stdout until writing fails, then nowhere.
+struct Rows {
+    sink: Option<Sink<io::Stdout>>,
+    json: bool,
+    error: Option<io::Error>,
+}
+
+impl Rows {
+    fn new(format: Format) -> Rows {
+        let json = format == Format::Json;
+        let sink = (!json).then(|| Sink::new::<ReportRow>(format, Shape::Many, io::stdout()));
+        Rows { sink, json, error: None }
+    }
+
+    /// Writes a person's rows; after a failed write, nothing more is written.
+    fn write(&mut self, person: &PersonReport) {
+        let Some(sink) = &mut self.sink else { return };
+        if let Err(e) = ReportRow::of(person).iter().try_for_each(|row| sink.write(row)) {
+            self.sink = None;
+            self.error = Some(e);
+        }
+    }
+
+    /// Ends the output: the table or CSV is completed, or the JSON report printed.
+    fn finish(mut self, report: &Report) -> Option<io::Error> {
+        let result = match self.sink.take() {
+            Some(sink) => sink.finish(),
+            None if self.json && self.error.is_none() => print_json(io::stdout(), report),
+            None => Ok(()),
+        };
+        self.error.or(result.err())
+    }
+}
+
+/// Applies `plan` person by person, `concurrency` at once, calling `record` with each
+/// person finished (every step settled).
+pub(super) async fn apply(
+    ctx: &Context,
+    mut plan: Plan,
+    concurrency: usize,
+    verb: &'static str,
+    mut record: impl FnMut(&PersonReport) -> Result<(), CliError>,
+) -> Applied {
+    let people = std::mem::take(&mut plan.people);
+    let total = people.len();
+    let workflows = Workflows::new(ctx.users());
+    // The plan with nobody in it: applying it costs no call and gives the report's frame.
+    let mut report = workflows.apply(&plan, ApplyOptions::default()).await;
+    let stop = StopSignal::new();
+    let progress = Progress::new(total as u64, verb);
+    let mut rows = Rows::new(ctx.format);
+    let mut finished = stream::iter(people.into_iter().enumerate())
+        .map(|(index, person)| {
+            let mut one = plan.clone();
+            one.people.push(person);
+            let (workflows, options) = (workflows.clone(), ApplyOptions::default().stop_on(stop.clone()));
+            async move { (index, workflows.apply(&one, options).await) }
+        })
+        .buffer_unordered(concurrency);
+    let mut interrupt = Interrupt::listen();
+    let mut reports = Vec::with_capacity(total);
+    let (mut done, mut failed, mut interrupts, mut record_error) = (0_u64, 0_u64, 0_u32, None);
+    loop {
+        // Every person's apply ends, stopped or not: each one is in the report.
+        let next = tokio::select! {
+            biased;
+            () = interrupt.next() => {
+                interrupts += 1;
+                if interrupts == 1 {
+                    stop.stop();
+                    progress.println(
+                        "interrupted: no new step starts; waiting for the steps under way (Ctrl-C again to abandon them)",
+                    );
+                } else {
+                    stop.abandon();
+                }
+                continue;
+            }
+            next = finished.next() => next,
+        };
+        let Some((index, one)) = next else { break };
+        for person in one.people {
+            done += 1;
+            if !person.finished() {
+                failed += u64::from(person.failed());
+            } else if record_error.is_none()
+                && let Err(e) = record(&person)
+            {
+                // Nothing can be recorded any more: stop starting work, as on Ctrl-C.
+                stop.stop();
+                record_error = Some(e);
+            }
+            rows.write(&person);
+            reports.push((index, person));
+        }
+        progress.update(done, failed, ctx.budget_wait());
+    }
+    progress.finish();
+    reports.sort_by_key(|(index, _)| *index);
+    report.people = reports.into_iter().map(|(_, person)| person).collect();
+    report.finished_at = chrono::Utc::now();
+    let output = rows.finish(&report);
+    Applied { report, interrupts, output, record: record_error }
+}
+
+/// Ctrl-C, listened for from the start of the run: a press between two polls is kept
+/// (on Unix), not lost.
+struct Interrupt {
+    #[cfg(unix)]
+    signal: Option<tokio::signal::unix::Signal>,
+}
+
+impl Interrupt {
+    fn listen() -> Interrupt {
+        #[cfg(unix)]
+        {
+            let signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+            Interrupt { signal }
+        }
+        #[cfg(not(unix))]
+        Interrupt {}
+    }
+
+    /// The next Ctrl-C; never, if none can be listened for.
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        let pressed = match &mut self.signal {
+            Some(signal) => signal.recv().await.is_some(),
+            None => false,
+        };
+        #[cfg(not(unix))]
+        let pressed = tokio::signal::ctrl_c().await.is_ok();
+        if !pressed {
+            std::future::pending::<()>().await;
+        }
+    }
+}
