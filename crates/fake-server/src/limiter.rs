@@ -147,7 +147,7 @@ impl Limiter {
     pub(crate) fn fingerprint(&self, credential: Credential<'_>) -> CredentialFingerprint {
         CredentialFingerprint(match credential {
             Credential::Token(token) => self.keys.hash_one(("token", token)),
-            Credential::Key { email, key } => self.keys.hash_one(("key", email.to_ascii_lowercase(), key)),
+            Credential::Key { email, key } => self.keys.hash_one(("key", cfzt_models::email_key(email), key)),
         })
     }
 
