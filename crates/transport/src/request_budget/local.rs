@@ -71,13 +71,18 @@ fn carry_over(old: &Limiter, quota: &BudgetQuota) -> Limiter {
 impl LocalBudget {
     /// A budget pacing to `quota`.
     pub fn new(quota: BudgetQuota) -> Self {
-        let state = State {
-            limiter: limiter(&quota),
-            quota,
-            paused_until: None,
-            server_window: None,
-            policies: PolicyLearner::default(),
-        };
+        Self::with_learner(quota, PolicyLearner::default())
+    }
+
+    /// A budget that stands in for another (a shared budget's fallback): the other one
+    /// logs the policies it refuses, so this one does not repeat it.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(super) fn fallback(quota: BudgetQuota) -> Self {
+        Self::with_learner(quota, PolicyLearner::quiet())
+    }
+
+    fn with_learner(quota: BudgetQuota, policies: PolicyLearner) -> Self {
+        let state = State { limiter: limiter(&quota), quota, paused_until: None, server_window: None, policies };
         Self { state: Mutex::new(state) }
     }
 

@@ -50,9 +50,16 @@ pub(super) fn sane_policy(requests: u64, window: Duration) -> Result<BudgetQuota
 #[derive(Debug, Default)]
 pub(super) struct PolicyLearner {
     last_refused: Option<(u64, Duration)>,
+    /// Refuses without a word: for a fallback whose owner already logs the refusal.
+    quiet: bool,
 }
 
 impl PolicyLearner {
+    /// A learner that does not log what it refuses.
+    pub(super) fn quiet() -> Self {
+        Self { last_refused: None, quiet: true }
+    }
+
     /// The quota to pace to after an answer with `status`, when it announces a sane policy
     /// slower than `current`; `None` keeps `current`.
     pub(super) fn slower(&mut self, current: &BudgetQuota, status: &RateLimitStatus) -> Option<BudgetQuota> {
@@ -70,7 +77,7 @@ impl PolicyLearner {
                 })
             }
             Err(reason) => {
-                if self.last_refused.replace((requests, window)) != Some((requests, window)) {
+                if self.last_refused.replace((requests, window)) != Some((requests, window)) && !self.quiet {
                     tracing::warn!(
                         quota = requests,
                         window_s = window.as_secs(),

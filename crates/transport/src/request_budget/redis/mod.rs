@@ -108,7 +108,7 @@ impl RedisBudget {
             configured: b.quota,
             quota: Mutex::new(b.quota),
             policies: Mutex::default(),
-            fallback: LocalBudget::new(b.fallback_quota.unwrap_or(b.quota)),
+            fallback: LocalBudget::fallback(b.fallback_quota.unwrap_or(b.quota)),
             when_unavailable: b.when_unavailable,
             timeout: b.timeout,
             retry_interval: b.retry_interval,

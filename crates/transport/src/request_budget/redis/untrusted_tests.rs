@@ -168,12 +168,16 @@ async fn a_hostile_store_never_imposes_its_wait() {
 
 #[tokio::test]
 async fn an_absurd_policy_is_not_shared() {
+    let logs = Logs::default();
+    let _capture = logs.capture();
     let url = format!("redis://127.0.0.1:{}/", RedisServer::free_port());
     for policy in [r#""d";q=2;w=4000000000"#, r#""d";q=0;w=300"#, r#""d";q=2;w=0"#, r#""d";q=2;w=900"#] {
         let b = budget(&url, "absurd").build().unwrap();
         b.observe(&observation(200, &[("ratelimit-policy", policy)])).await;
         assert_eq!(b.quota(), quota(), "{policy}");
     }
+    // One warning per budget and policy: the fallback inside does not repeat it.
+    assert_eq!(logs.lines_with("not adopted"), 4);
     let b = budget(&url, "slower").build().unwrap();
     b.observe(&observation(200, &[("ratelimit-policy", r#""d";q=10;w=1"#)])).await;
     assert_eq!(b.quota(), BudgetQuota::new(10, Duration::from_secs(1)).unwrap());
