@@ -154,8 +154,15 @@ impl ClientBuilder {
     }
 
     /// The retry and timeout policy of every call (default [`RetryPolicy::default`]: 2
-    /// retries, 60 s per attempt, as the official SDKs). Single calls can override it with
-    /// [`ApiRequest::max_retries`](crate::ApiRequest::max_retries) and friends.
+    /// retries, 60 s per attempt, as the official SDKs, and no deadline). Single calls can
+    /// override it with [`ApiRequest::max_retries`](crate::ApiRequest::max_retries) and
+    /// friends.
+    ///
+    /// With the default request budget, a 429 pauses the budget until the server's
+    /// `Retry-After`, up to [`MAX_PAUSE`](cfzt_transport::MAX_PAUSE) (15 minutes), and the
+    /// retry waits for it: without a deadline a call can wait that long. Set
+    /// [`RetryPolicy::deadline`] (or `.deadline(d)` on a call) to end it sooner; the
+    /// policy's 60 s `max_retry_after` cap applies only without a request budget.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry_policy = Some(policy);
         self
@@ -174,7 +181,8 @@ impl ClientBuilder {
     /// Without this (or [`request_budget`](Self::request_budget)) a client paces to
     /// Cloudflare's documented quota, [`BudgetQuota::cloudflare`]: 1,200 requests per
     /// 5 minutes. The budget also learns from the server's `Ratelimit` headers and, on a
-    /// 429, pauses every call until the server's reset (see [`LocalBudget`]).
+    /// 429, pauses every call until the server's reset, at most
+    /// [`MAX_PAUSE`](cfzt_transport::MAX_PAUSE) (see [`LocalBudget`]).
     ///
     /// ```
     /// use std::time::Duration;

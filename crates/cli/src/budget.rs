@@ -41,7 +41,9 @@ impl MeteredBudget {
         clock.total + clock.since.map_or(Duration::ZERO, |since| since.elapsed())
     }
 
-    fn start_waiting(&self, wait: Duration) {
+    /// Starts the stopwatch for one waiting request; it stops when the guard drops, so a
+    /// wait given up (its future dropped, as on Ctrl-C or a timeout) stops it too.
+    fn start_waiting(&self, wait: Duration) -> Waiting<'_> {
         let now = Instant::now();
         let mut clock = self.lock();
         if clock.waiting == 0 {
@@ -58,6 +60,7 @@ impl MeteredBudget {
                 at.format("%H:%M:%S")
             );
         }
+        Waiting(self)
     }
 
     fn stop_waiting(&self) {
@@ -71,6 +74,15 @@ impl MeteredBudget {
     }
 }
 
+/// One request waiting for the budget: the stopwatch counts it until this drops.
+struct Waiting<'a>(&'a MeteredBudget);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.stop_waiting();
+    }
+}
+
 #[async_trait]
 impl RequestBudget for MeteredBudget {
     async fn acquire(&self, deadline: Option<Instant>) -> Result<Duration, BudgetError> {
@@ -80,13 +92,11 @@ impl RequestBudget for MeteredBudget {
             Err(BudgetError::WouldPassDeadline { would_wait }) => would_wait,
             Err(e) => return Err(e),
         };
-        if deadline.is_some_and(|d| Instant::now() + wait > d) {
+        if deadline.is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|until| until > d)) {
             return Err(BudgetError::WouldPassDeadline { would_wait: wait });
         }
-        self.start_waiting(wait);
-        let result = self.inner.acquire(deadline).await;
-        self.stop_waiting();
-        result
+        let _waiting = self.start_waiting(wait);
+        self.inner.acquire(deadline).await
     }
 
     async fn observe(&self, observation: &Observation) {
@@ -122,5 +132,20 @@ mod tests {
         let err = budget.acquire(Some(Instant::now() + Duration::from_secs(1))).await.unwrap_err();
         assert!(err.would_wait().is_some_and(|w| w > Duration::from_secs(1)));
         assert_eq!(budget.waited(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_given_up_stops_the_stopwatch() {
+        let quota = BudgetQuota::new(2, Duration::from_secs(60)).unwrap();
+        let budget = MeteredBudget::new(quota);
+        for _ in 0..quota.burst_size() {
+            budget.acquire(None).await.unwrap();
+        }
+        // The next place is a minute away; the caller gives up after 100 ms (Ctrl-C, a timeout).
+        let given_up = tokio::time::timeout(Duration::from_millis(100), budget.acquire(None)).await;
+        assert!(given_up.is_err());
+        assert_eq!(budget.waited(), Duration::from_millis(100));
+        tokio::time::sleep(Duration::from_secs(600)).await;
+        assert_eq!(budget.waited(), Duration::from_millis(100), "nobody waits any more");
     }
 }

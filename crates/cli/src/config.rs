@@ -132,10 +132,7 @@ fn retry_policy(global: &GlobalArgs) -> RetryPolicy {
     if let Some(timeout) = global.timeout {
         policy = policy.attempt_timeout(Some(timeout));
     }
-    if let Some(deadline) = global.deadline {
-        policy = policy.deadline(Some(deadline));
-    }
-    policy
+    policy.deadline(global.deadline.0)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use cfzt_access_users::{ConfigSetting, Error as SdkError};
 
+use crate::args::DEFAULT_DEADLINE;
 use crate::sanitize::clean;
 
 /// The token permission the read operations need.
@@ -144,7 +145,11 @@ fn api_hint(error: &SdkError, needs: &str) -> Option<String> {
     }
     if error.is_rate_limited() && error.as_api().is_none() {
         // The client's own budget refused to wait past --deadline.
-        return Some(rate_limit_hint(error.retry_after()));
+        return Some(format!(
+            "{}; or let a call wait longer with --deadline (default {DEFAULT_DEADLINE}; `off` waits as long as the \
+             budget says)",
+            rate_limit_hint(error.retry_after())
+        ));
     }
     if error.is_transport() {
         return Some(

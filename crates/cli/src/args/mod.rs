@@ -134,10 +134,19 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, env = "CFZT_BUDGET_URL", value_name = "URL")]
     pub(crate) budget: Option<String>,
 
-    /// Give up a request that would take longer than this, waits for the rate budget
-    /// included, e.g. 30s [default: wait as long as the budget says].
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
-    pub(crate) deadline: Option<Duration>,
+    /// Give up a request that would take longer than this, its attempts and its waits for
+    /// the rate budget together, e.g. 30s or 10m. The default lets one of Cloudflare's
+    /// five-minute blocks pass inside a call; a longer wait ends the call at once, saying
+    /// when the budget resets. `off` waits as long as the budget says: up to 15 minutes for
+    /// each pause a server asks for.
+    #[arg(
+        long,
+        global = true,
+        value_name = "DURATION|off",
+        value_parser = parse_deadline,
+        default_value = DEFAULT_DEADLINE
+    )]
+    pub(crate) deadline: DeadlineArg,
 
     /// Timeout of each attempt, e.g. 30s, 500ms, 2m [default: 60s].
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
@@ -283,6 +292,23 @@ pub(crate) enum SessionsCommand {
     },
 }
 
+/// `--deadline` when none is given: one of Cloudflare's five-minute blocks, and a minute for
+/// the attempts around it. Without a deadline a call waits up to `MAX_PAUSE` (15 minutes)
+/// for each pause a server asks for, which no operator at a terminal expects.
+pub(crate) const DEFAULT_DEADLINE: &str = "6m";
+
+/// `--deadline`: how long one call may take, or `off` for no limit but the budget's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DeadlineArg(pub(crate) Option<Duration>);
+
+/// Parses a duration (`30s`, `6m`) or `off`.
+pub(crate) fn parse_deadline(raw: &str) -> Result<DeadlineArg, String> {
+    if raw.trim().eq_ignore_ascii_case("off") {
+        return Ok(DeadlineArg(None));
+    }
+    parse_duration(raw).map(|d| DeadlineArg(Some(d)))
+}
+
 /// `--rate-limit`: a quota to pace to, or no pacing at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RateLimitArg {
@@ -347,6 +373,25 @@ mod tests {
         for (raw, want) in cases {
             assert_eq!(parse_rate_limit(raw).ok(), want, "{raw}");
         }
+    }
+
+    #[test]
+    fn deadlines_default_to_one_block_and_off_switches_them_off() {
+        let six_minutes = DeadlineArg(Some(Duration::from_secs(360)));
+        assert_eq!(parse_deadline(DEFAULT_DEADLINE), Ok(six_minutes));
+        let cases: [(&[&str], DeadlineArg); 6] = [
+            (&["cfzt", "users", "list"], six_minutes),
+            (&["cfzt", "--deadline", "off", "users", "list"], DeadlineArg(None)),
+            (&["cfzt", "users", "list", "--deadline", "OFF"], DeadlineArg(None)),
+            (&["cfzt", "--deadline", "30s", "users", "list"], DeadlineArg(Some(Duration::from_secs(30)))),
+            (&["cfzt", "users", "list", "--deadline", "10m"], DeadlineArg(Some(Duration::from_secs(600)))),
+            (&["cfzt", "--deadline", "10m", "offboard", "a@example.com"], DeadlineArg(Some(Duration::from_secs(600)))),
+        ];
+        for (argv, want) in cases {
+            let cli = Cli::try_parse_from(argv).unwrap_or_else(|e| panic!("{argv:?}: {e}"));
+            assert_eq!(cli.global.deadline, want, "{argv:?}");
+        }
+        assert!(Cli::try_parse_from(["cfzt", "users", "list", "--deadline", "soon"]).is_err());
     }
 
     #[test]

@@ -11,13 +11,10 @@ use governor::{Quota, RateLimiter};
 use tokio::time::Instant;
 
 use super::clock::{TokioClock, TokioInstant};
+use super::policy::{MAX_PAUSE, PolicyLearner, remaining_within};
 use super::{BudgetError, BudgetQuota, Observation, RequestBudget};
 
 type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<TokioInstant>>;
-
-/// The longest pause a server can impose through one answer. Cloudflare blocks for five
-/// minutes; a server asking for more is believed up to this.
-pub const MAX_PAUSE: Duration = Duration::from_secs(15 * 60);
 
 /// A request budget kept in this process: the default budget of a client.
 ///
@@ -26,7 +23,10 @@ pub const MAX_PAUSE: Duration = Duration::from_secs(15 * 60);
 /// - **Learns** from every answer's `Ratelimit` header: when the server says fewer requests
 ///   remain in its window than this budget would allow (another program spends the same
 ///   token), it lets through only that many until the window resets. A `Ratelimit-Policy`
-///   slower than the configured quota replaces it.
+///   slower than the configured quota replaces it, with no more places at once than the
+///   old pacing had left; an absurd one (a window longer than [`MAX_PAUSE`], fewer than 2
+///   or more than a million requests, a pace that would make one request wait longer than
+///   [`MAX_PAUSE`]) is refused with a warning, and the quota kept.
 /// - **Pauses** every request on a 429, until the server's `Retry-After` (or the window's
 ///   reset) has passed, and likewise when an answer says no request is left. A pause is at
 ///   most [`MAX_PAUSE`].
@@ -45,6 +45,7 @@ struct State {
     paused_until: Option<Instant>,
     /// What the server last said of its window: when it ends, and how many are left.
     server_window: Option<(Instant, u64)>,
+    policies: PolicyLearner,
 }
 
 fn limiter(quota: &BudgetQuota) -> Limiter {
@@ -55,10 +56,33 @@ fn limiter(quota: &BudgetQuota) -> Limiter {
     RateLimiter::direct_with_clock(quota, TokioClock)
 }
 
+/// A limiter for `quota` that starts with the places `old` has left, at most its burst:
+/// changing the quota never lets more requests through at once than the old pacing would.
+fn carry_over(old: &Limiter, quota: &BudgetQuota) -> Limiter {
+    let new = limiter(quota);
+    let burst = quota.burst_size();
+    let spare = (0..burst).take_while(|_| old.check().is_ok()).count() as u32;
+    for _ in spare..burst {
+        let _ = new.check();
+    }
+    new
+}
+
 impl LocalBudget {
     /// A budget pacing to `quota`.
     pub fn new(quota: BudgetQuota) -> Self {
-        let state = State { limiter: limiter(&quota), quota, paused_until: None, server_window: None };
+        Self::with_learner(quota, PolicyLearner::default())
+    }
+
+    /// A budget that stands in for another (a shared budget's fallback): the other one
+    /// logs the policies it refuses, so this one does not repeat it.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(super) fn fallback(quota: BudgetQuota) -> Self {
+        Self::with_learner(quota, PolicyLearner::quiet())
+    }
+
+    fn with_learner(quota: BudgetQuota, policies: PolicyLearner) -> Self {
+        let state = State { limiter: limiter(&quota), quota, paused_until: None, server_window: None, policies };
         Self { state: Mutex::new(state) }
     }
 
@@ -142,18 +166,16 @@ impl RequestBudget for LocalBudget {
         if let (Some(left), Some(reset)) = (status.remaining, status.reset)
             && let Some(end) = now.checked_add(reset.min(MAX_PAUSE))
         {
+            let left = remaining_within(left, &s.quota);
             // `t` is in whole seconds, so the same window's end moves by up to a second.
             s.server_window = match s.server_window {
                 Some((known, ours)) if end <= known + Duration::from_secs(1) => Some((known, ours.min(left))),
                 _ => Some((end, left)),
             };
         }
-        if let (Some(q), Some(w)) = (status.quota, status.window)
-            && let Ok(announced) = BudgetQuota::new(u32::try_from(q).unwrap_or(u32::MAX), w)
-            && s.quota.is_faster_than(&announced)
-        {
-            tracing::debug!(quota = q, window_s = w.as_secs(), "the server announced a slower quota");
-            s.limiter = limiter(&announced);
+        let current = s.quota;
+        if let Some(announced) = s.policies.slower(&current, &status) {
+            s.limiter = carry_over(&s.limiter, &announced);
             s.quota = announced;
         }
     }

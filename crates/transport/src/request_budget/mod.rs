@@ -12,12 +12,14 @@ use tokio::time::Instant;
 mod clock;
 mod headers;
 mod local;
+mod policy;
 mod quota;
 #[cfg(feature = "redis")]
 mod redis;
 
 pub use headers::{Observation, RateLimitStatus};
-pub use local::{LocalBudget, MAX_PAUSE};
+pub use local::LocalBudget;
+pub use policy::MAX_PAUSE;
 pub use quota::{BudgetQuota, InvalidQuota};
 #[cfg(all(feature = "redis", feature = "test-util"))]
 pub use redis::RedisServer;

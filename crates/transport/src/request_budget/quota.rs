@@ -101,6 +101,21 @@ impl BudgetQuota {
         self.window.saturating_add(self.margin()) / (self.requests - self.burst)
     }
 
+    /// The longest one wait on this pacing can be: the time a whole burst takes to come
+    /// back, [`period`](Self::period) × [`burst_size`](Self::burst_size). A request waits at
+    /// most one period for a budget that paces to this quota alone; processes sharing a
+    /// store, one of them on a slower quota, at most this.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let quota = cfzt_transport::BudgetQuota::new(3, Duration::from_secs(1))?;
+    /// assert_eq!(quota.longest_wait(), Duration::from_millis(2200));
+    /// # Ok::<(), cfzt_transport::InvalidQuota>(())
+    /// ```
+    pub fn longest_wait(&self) -> Duration {
+        self.period().saturating_mul(self.burst)
+    }
+
     /// `true` if this quota lets requests through faster than `other` over a window.
     pub(super) fn is_faster_than(&self, other: &Self) -> bool {
         // requests / window, compared without division.
@@ -135,5 +150,7 @@ mod tests {
         // Any window and count: the period never divides by zero.
         let q = BudgetQuota::new(u32::MAX, Duration::MAX).unwrap().burst(u32::MAX - 1).unwrap();
         assert_eq!(q.period(), Duration::MAX);
+        assert_eq!(q.longest_wait(), Duration::MAX);
+        assert_eq!(BudgetQuota::new(20, s(1)).unwrap().longest_wait(), Duration::from_nanos(122_222_222));
     }
 }

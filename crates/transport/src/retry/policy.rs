@@ -14,6 +14,12 @@ use super::RequestOptions;
 /// [`retry_non_idempotent`](RetryPolicy::retry_non_idempotent) is set), and a demand to wait
 /// longer than the cap ends the call at once instead of falling back to a short backoff.
 ///
+/// **With a request budget** (a client's default: [`LocalBudget`](crate::LocalBudget)), a
+/// 429 is not waited for here: its `Retry-After` pauses the budget, up to
+/// [`MAX_PAUSE`](crate::MAX_PAUSE) (15 minutes), and the retry waits there, so the 60 s cap
+/// does not apply. With no [`deadline`](Self::deadline) (the default) such a call can wait
+/// up to [`MAX_PAUSE`](crate::MAX_PAUSE); set one to bound it (the CLI's default is 6 min).
+///
 /// Any duration is accepted, `Duration::MAX` included: a deadline past what the clock can
 /// hold is no deadline, and a wait that long passes any deadline.
 #[non_exhaustive]
@@ -27,10 +33,14 @@ pub struct RetryPolicy {
     pub max_backoff: Duration,
     /// The timeout of each attempt. Default 60 s.
     pub attempt_timeout: Option<Duration>,
-    /// The time all attempts and waits together may take. Default none.
+    /// The time all attempts and waits together may take, waits for the request budget
+    /// included. Default none: a call can then wait up to [`MAX_PAUSE`](crate::MAX_PAUSE)
+    /// for each pause a server asks for through the budget.
     pub deadline: Option<Duration>,
-    /// The longest server-requested wait (`retry-after-ms`, `Retry-After`) that is honoured.
-    /// A longer demand is not waited for: the response is returned as it is. Default 60 s.
+    /// The longest server-requested wait (`retry-after-ms`, `Retry-After`) that is honoured
+    /// before a retry. A longer demand is not waited for: the response is returned as it
+    /// is. Default 60 s. A 429 under a request budget waits in the budget instead (up to
+    /// [`MAX_PAUSE`](crate::MAX_PAUSE)), where this cap does not apply.
     pub max_retry_after: Duration,
     /// Retry a `POST` even when it may have reached the server. Default `false`.
     pub retry_non_idempotent: bool,

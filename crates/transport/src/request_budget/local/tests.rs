@@ -140,3 +140,58 @@ async fn dropping_a_wait_gives_up_its_place() {
     assert!(tokio::time::timeout(Duration::from_millis(100), budget.acquire(None)).await.is_err());
     assert_eq!(budget.acquire(None).await.unwrap(), Duration::from_millis(1000));
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_absurd_policy_is_refused_and_no_wait_passes_max_pause() {
+    // (Ratelimit-Policy, and a Ratelimit saying how much is left)
+    let cases = [
+        (r#""d";q=2;w=4000000000"#, None),
+        (r#""d";q=0;w=300"#, None),
+        (r#""d";q=1;w=300"#, None),
+        (r#""d";q=10;w=0"#, None),
+        (r#""d";q=2;w=900"#, None),
+        (r#""d";q=5000000000;w=18446744073709551615"#, None),
+        (r#""d";q=2;w=4000000000"#, Some(r#""d";r=1;t=99999999999"#)),
+    ];
+    for (policy, ratelimit) in cases {
+        let configured = quota(20, 1000);
+        let budget = LocalBudget::new(configured);
+        let mut pairs = vec![("ratelimit-policy", policy)];
+        pairs.extend(ratelimit.map(|r| ("ratelimit", r)));
+        budget.observe(&observation(200, &pairs)).await;
+        assert_eq!(budget.quota(), configured, "{policy}: refused, the configured quota kept");
+        let t0 = Instant::now();
+        let mut last = t0;
+        for _ in 0..10 {
+            let waited = budget.acquire(None).await.unwrap();
+            assert!(waited <= MAX_PAUSE, "{policy}: one wait of {waited:?}");
+            last = Instant::now();
+        }
+        // Paced to the configured quota (or held for at most one capped window).
+        assert!(last - t0 <= MAX_PAUSE + Duration::from_secs(1), "{policy}: {:?}", last - t0);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn adopting_slower_policies_grants_no_fresh_burst() {
+    let budget = LocalBudget::new(quota(1000, 1000).burst(100).unwrap());
+    for _ in 0..100 {
+        assert_eq!(budget.acquire(None).await.unwrap(), Duration::ZERO);
+    }
+    // Each answer announces a slightly slower policy: each is adopted, none refills the burst.
+    for q in (50..=100).rev() {
+        budget.observe(&observation(200, &[("ratelimit-policy", &format!(r#""d";q={q};w=1"#))])).await;
+        assert_eq!(budget.quota().requests(), q);
+        let now = Instant::now();
+        let err = budget.acquire(Some(now)).await.expect_err("no place at once after a policy change");
+        assert!(err.would_wait().is_some_and(|w| w > Duration::ZERO), "q={q}: {err:?}");
+    }
+    // Places left over carry to the new pacing, up to its burst.
+    let budget = LocalBudget::new(quota(1000, 1000).burst(100).unwrap());
+    budget.acquire(None).await.unwrap();
+    budget.observe(&observation(200, &[("ratelimit-policy", r#""d";q=300;w=1"#)])).await;
+    assert_eq!(budget.quota().burst_size(), 3);
+    let got = starts(&budget, 4).await;
+    assert_eq!(&got[..3], &[Duration::ZERO; 3]);
+    assert!(got[3] > Duration::ZERO, "{got:?}");
+}

@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::time::Instant;
 
+use super::policy::PolicyLearner;
 use super::{BudgetError, BudgetQuota, LocalBudget, MAX_PAUSE, Observation, RequestBudget};
 
 mod builder;
@@ -31,7 +32,11 @@ pub use server::RedisServer;
 ///   of the window plus its margin.
 /// - **Pauses everyone**: a 429 (its `Retry-After`) or an answer saying no request is left
 ///   (its reset) is written to Redis, and every process waits until it has passed. What the
-///   `Ratelimit` header says is left in the window is shared the same way.
+///   `Ratelimit` header says is left in the window is shared the same way, never more
+///   than the quota.
+/// - **Believes the store up to [`MAX_PAUSE`]** (or the configured quota's
+///   [`longest_wait`](BudgetQuota::longest_wait), when that is longer): a longer wait is
+///   not one the scripts can have made, so it is handled as a failed store, below.
 /// - **Without Redis** it falls back to an in-process [`LocalBudget`] with a warning, or
 ///   fails with [`BudgetError::Unavailable`] ([`WhenUnavailable`]). Every Redis call is
 ///   bounded by a short timeout (250 ms) and by the request's deadline; after a failure the
@@ -62,7 +67,10 @@ pub struct RedisBudget {
     connection: Mutex<Option<ConnectionManager>>,
     scripts: Scripts,
     keys: Keys,
+    /// The quota it was built with: with `MAX_PAUSE`, it bounds the waits the store can ask.
+    configured: BudgetQuota,
     quota: Mutex<BudgetQuota>,
+    policies: Mutex<PolicyLearner>,
     fallback: LocalBudget,
     when_unavailable: WhenUnavailable,
     timeout: Duration,
@@ -97,8 +105,10 @@ impl RedisBudget {
             connection: Mutex::new(None),
             scripts: Scripts::new(),
             keys: Keys::new(&b.key_prefix, &b.fingerprint),
+            configured: b.quota,
             quota: Mutex::new(b.quota),
-            fallback: LocalBudget::new(b.fallback_quota.unwrap_or(b.quota)),
+            policies: Mutex::default(),
+            fallback: LocalBudget::fallback(b.fallback_quota.unwrap_or(b.quota)),
             when_unavailable: b.when_unavailable,
             timeout: b.timeout,
             retry_interval: b.retry_interval,
@@ -109,6 +119,13 @@ impl RedisBudget {
     /// The quota it paces to now (the configured one, or a slower one the server announced).
     pub fn quota(&self) -> BudgetQuota {
         *lock(&self.quota)
+    }
+
+    /// The longest wait the store may ask for: [`MAX_PAUSE`], or the longest wait of the
+    /// configured quota or the one in use if longer, with a second for the rounding of
+    /// Redis's milliseconds and the period's microseconds.
+    fn wait_limit(&self, quota: &BudgetQuota) -> Duration {
+        MAX_PAUSE.max(self.configured.longest_wait()).max(quota.longest_wait()).saturating_add(Duration::from_secs(1))
     }
 
     /// `true` while Redis is taken to be unreachable, after a failed call and until the
@@ -148,10 +165,10 @@ impl RedisBudget {
             let retry_ms = self.retry_interval.as_millis() as u64;
             match self.when_unavailable {
                 WhenUnavailable::FallBack => tracing::warn!(
-                    %error, retry_ms, "the shared rate budget's store is unreachable: pacing in this process alone"
+                    %error, retry_ms, "the shared rate budget's store is unreachable or broken: pacing in this process alone"
                 ),
                 WhenUnavailable::Fail => tracing::warn!(
-                    %error, retry_ms, "the shared rate budget's store is unreachable: requests fail until it returns"
+                    %error, retry_ms, "the shared rate budget's store is unreachable or broken: requests fail until it returns"
                 ),
             }
         }
@@ -193,8 +210,9 @@ impl RedisBudget {
         loop {
             let now = Instant::now();
             let quota = self.quota();
+            let limit = self.wait_limit(&quota);
             let failure = if self.store_ready(now) {
-                match self.call(deadline, async |c| self.scripts.acquire(c, &self.keys, &quota).await).await {
+                match self.call(deadline, async |c| self.scripts.acquire(c, &self.keys, &quota, limit).await).await {
                     Ok(Decision::Go { at_micros }) => {
                         return Ok(Grant { waited: start.elapsed(), at_micros: Some(at_micros) });
                     }
@@ -241,14 +259,11 @@ impl RedisBudget {
         }
     }
 
-    /// Adopts a quota the server announced when it is slower than the one in use.
+    /// Adopts a quota the server announced when it is sane and slower than the one in use.
     fn learn_quota(&self, observation: &Observation) {
         let Some(status) = observation.rate_limit else { return };
-        let (Some(q), Some(w)) = (status.quota, status.window) else { return };
-        let Ok(announced) = BudgetQuota::new(u32::try_from(q).unwrap_or(u32::MAX), w) else { return };
         let mut quota = lock(&self.quota);
-        if quota.is_faster_than(&announced) {
-            tracing::debug!(quota = q, window_s = w.as_secs(), "the server announced a slower quota");
+        if let Some(announced) = lock(&self.policies).slower(&quota, &status) {
             *quota = announced;
         }
     }
@@ -277,7 +292,7 @@ impl RequestBudget for RedisBudget {
         // The fallback learns too, so that it knows of a pause if Redis goes away.
         self.fallback.observe(observation).await;
         self.learn_quota(observation);
-        let Some(lesson) = Lesson::from_observation(observation, MAX_PAUSE) else { return };
+        let Some(lesson) = Lesson::from_observation(observation, MAX_PAUSE, &self.quota()) else { return };
         if self.store_ready(Instant::now()) {
             // Best effort: a failure is logged and marks the store down.
             let _ = self.call(None, async |c| self.scripts.observe(c, &self.keys, &lesson).await).await;
@@ -287,3 +302,5 @@ impl RequestBudget for RedisBudget {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod untrusted_tests;

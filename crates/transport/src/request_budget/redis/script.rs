@@ -8,6 +8,7 @@ use std::time::Duration;
 use redis::Script;
 use redis::aio::ConnectionManager;
 
+use super::super::policy::remaining_within;
 use super::super::{BudgetQuota, Observation};
 
 /// The keys of one budget. The fingerprint sits in a hash tag (`{…}`) so that in a Redis
@@ -39,45 +40,55 @@ pub(super) enum Decision {
 }
 
 /// One acquisition: a pause or an exhausted server window first, then GCRA with
-/// `period` (µs) between requests and `burst` at once. Returns `{wait µs, now µs}`.
+/// `ARGV[1]` µs between requests and `ARGV[2]` at once. Returns `{wait µs, now µs}`.
+///
+/// Whatever a key holds, the script stores integers only: a count left in the window is
+/// read as an integer between 0 and the quota (`ARGV[3]`) and written back with `%d`, so
+/// that a value another version or a broken writer left (`"1e+17"`, which `DECR` refuses)
+/// heals at the next acquisition instead of failing every one until it expires.
 const ACQUIRE: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local paused = redis.call('PTTL', KEYS[2])
 if paused > 0 then return {paused * 1000, now} end
-local left = redis.call('GET', KEYS[3])
-if left and tonumber(left) <= 0 then
+local left = tonumber(redis.call('GET', KEYS[3]))
+if left ~= nil and left ~= left then left = nil end
+if left ~= nil then left = math.max(0, math.min(math.floor(left), tonumber(ARGV[3]))) end
+if left ~= nil and left <= 0 then
   local ends = redis.call('PTTL', KEYS[3])
   if ends > 0 then return {ends * 1000, now} end
 end
 local period = tonumber(ARGV[1])
-local tat = tonumber(redis.call('GET', KEYS[1]) or now)
-if tat < now then tat = now end
+local tat = tonumber(redis.call('GET', KEYS[1])) or now
+if tat ~= tat or tat < now then tat = now end
 local next_tat = tat + period
 local allowed_at = next_tat - period * tonumber(ARGV[2])
 if allowed_at > now then return {allowed_at - now, now} end
 redis.call('SET', KEYS[1], string.format('%.0f', next_tat), 'PX', math.ceil((next_tat - now) / 1000) + 1)
-if left then redis.call('DECR', KEYS[3]) end
+if left ~= nil then redis.call('SET', KEYS[3], string.format('%d', math.max(0, left - 1)), 'KEEPTTL') end
 return {0, now}
 ";
 
 /// What one answer taught: a pause of `ARGV[1]` ms (0: none), and `ARGV[2]` requests left
 /// until the window ends in `ARGV[3]` ms (-1: unknown). A pause only ever grows; requests
-/// left in the same window (its end known to the second) only ever shrink.
+/// left in the same window (its end known to the second) only ever shrink. The count is
+/// stored as an integer (`%d`): Lua's own number formatting would write `1e+17`.
 const OBSERVE: &str = r"
 local pause = tonumber(ARGV[1])
 if pause > 0 and redis.call('PTTL', KEYS[1]) < pause then
   redis.call('SET', KEYS[1], '1', 'PX', pause)
 end
-local left = tonumber(ARGV[2])
+local left = math.floor(tonumber(ARGV[2]))
 local reset = tonumber(ARGV[3])
 if left >= 0 and reset > 0 then
   local ends = redis.call('PTTL', KEYS[2])
   if ends > 0 and reset <= ends + 1000 then
     local known = tonumber(redis.call('GET', KEYS[2]))
-    if known == nil or left < known then redis.call('SET', KEYS[2], left, 'KEEPTTL') end
+    if known == nil or known ~= known or left < known then
+      redis.call('SET', KEYS[2], string.format('%d', left), 'KEEPTTL')
+    end
   else
-    redis.call('SET', KEYS[2], left, 'PX', reset)
+    redis.call('SET', KEYS[2], string.format('%d', left), 'PX', reset)
   end
 end
 return 0
@@ -95,11 +106,14 @@ impl Scripts {
         Self { acquire: Script::new(ACQUIRE), observe: Script::new(OBSERVE) }
     }
 
+    /// Runs the acquisition. A wait longer than `limit` is an error, as if the store had
+    /// failed: see [`decide`].
     pub(super) async fn acquire(
         &self,
         conn: &mut ConnectionManager,
         keys: &Keys,
         quota: &BudgetQuota,
+        limit: Duration,
     ) -> redis::RedisResult<Decision> {
         // Rounded up: a period a little long only keeps further inside the quota.
         let period = quota.period().as_nanos().div_ceil(1000).min(u128::from(u32::MAX)) as u64;
@@ -110,9 +124,10 @@ impl Scripts {
             .key(&keys.window)
             .arg(period.max(1))
             .arg(quota.burst_size())
+            .arg(quota.requests())
             .invoke_async(conn)
             .await?;
-        Ok(if wait == 0 { Decision::Go { at_micros: now } } else { Decision::Wait(Duration::from_micros(wait)) })
+        decide(wait, now, limit)
     }
 
     pub(super) async fn observe(
@@ -132,6 +147,28 @@ impl Scripts {
     }
 }
 
+/// The acquisition script's answer, `wait` and `now` in µs, as a decision.
+///
+/// A wait longer than `limit` (the longest this budget can ask for) is not one the scripts
+/// can have made from what budgets write: the store's state is broken, or the server is
+/// not running the script. It is an error, so the store is treated as failed (the fallback
+/// paces, or the request fails, and the store is tried again after the retry interval)
+/// rather than believed, even up to a cap, which would hold every request on every retry.
+pub(super) fn decide(wait: u64, now: u64, limit: Duration) -> redis::RedisResult<Decision> {
+    if wait == 0 {
+        return Ok(Decision::Go { at_micros: now });
+    }
+    let wait = Duration::from_micros(wait);
+    if wait > limit {
+        return Err(redis::RedisError::from((
+            redis::ErrorKind::UnexpectedReturnType,
+            "the store answered a wait longer than the budget allows",
+            format!("{} s, over {} s", wait.as_secs(), limit.as_secs()),
+        )));
+    }
+    Ok(Decision::Wait(wait))
+}
+
 /// What the observe script is told, in its units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Lesson {
@@ -142,14 +179,15 @@ pub(super) struct Lesson {
 
 impl Lesson {
     /// The shared part of an observation, `None` when it teaches nothing shared. Durations
-    /// are capped at `max` and rounded up to whole milliseconds.
-    pub(super) fn from_observation(observation: &Observation, max: Duration) -> Option<Self> {
+    /// are capped at `max` and rounded up to whole milliseconds; the requests left, at the
+    /// quota.
+    pub(super) fn from_observation(observation: &Observation, max: Duration, quota: &BudgetQuota) -> Option<Self> {
         let ms = |d: Duration| d.min(max).as_nanos().div_ceil(1_000_000) as u64;
         let pause_ms = observation.pause().map_or(0, ms);
         let (left, reset_ms) = match observation.rate_limit {
             Some(status) => match (status.remaining, status.reset) {
                 (Some(left), Some(reset)) if !reset.is_zero() => {
-                    (i64::try_from(left).unwrap_or(i64::MAX), ms(reset) as i64)
+                    (remaining_within(left, quota) as i64, ms(reset) as i64)
                 }
                 _ => (-1, -1),
             },

@@ -10,15 +10,15 @@ use super::*;
 use super::server::RedisServer;
 
 /// The small quota of these tests: 20 per 500 ms, 4 at once.
-fn quota() -> BudgetQuota {
+pub(super) fn quota() -> BudgetQuota {
     BudgetQuota::new(20, Duration::from_millis(500)).unwrap().burst(4).unwrap()
 }
 
-fn budget(url: &str, key: &str) -> RedisBudgetBuilder {
+pub(super) fn budget(url: &str, key: &str) -> RedisBudgetBuilder {
     RedisBudget::builder(url, key).quota(quota())
 }
 
-fn observation(status: u16, pairs: &[(&'static str, &str)]) -> Observation {
+pub(super) fn observation(status: u16, pairs: &[(&'static str, &str)]) -> Observation {
     let mut headers = HeaderMap::new();
     for (k, v) in pairs {
         headers.append(*k, v.parse().unwrap());
@@ -28,16 +28,16 @@ fn observation(status: u16, pairs: &[(&'static str, &str)]) -> Observation {
 
 /// Collects what `tracing` prints on this thread while the guard lives.
 #[derive(Clone, Default)]
-struct Logs(Arc<StdMutex<Vec<u8>>>);
+pub(super) struct Logs(Arc<StdMutex<Vec<u8>>>);
 
 impl Logs {
-    fn capture(&self) -> tracing::subscriber::DefaultGuard {
+    pub(super) fn capture(&self) -> tracing::subscriber::DefaultGuard {
         let sink = self.clone();
         let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || sink.clone()).finish();
         tracing::subscriber::set_default(subscriber)
     }
 
-    fn lines_with(&self, text: &str) -> usize {
+    pub(super) fn lines_with(&self, text: &str) -> usize {
         String::from_utf8_lossy(&self.0.lock().unwrap()).lines().filter(|l| l.contains(text)).count()
     }
 }
@@ -53,7 +53,7 @@ impl Write for Logs {
 }
 
 /// A key no other test (or earlier run) uses.
-fn fresh_key(name: &str) -> String {
+pub(super) fn fresh_key(name: &str) -> String {
     format!("{name}-{}", credential_fingerprint(format!("{:?}{}", std::time::SystemTime::now(), std::process::id())))
 }
 
@@ -125,9 +125,13 @@ fn lessons_table() {
         (observation(429, &[("retry-after", "99999")]), lesson(max.as_millis() as u64, -1, -1)),
         (observation(200, &[("ratelimit", r#""d";r=7"#)]), None),
         (observation(200, &[("ratelimit", r#""d";r=7;t=0"#)]), None),
+        // What is left is never more than the quota (20), however large the header says.
+        (observation(200, &[("ratelimit", r#""d";r=20;t=30"#)]), lesson(0, 20, 30_000)),
+        (observation(200, &[("ratelimit", r#""d";r=100000000000000000;t=30"#)]), lesson(0, 20, 30_000)),
+        (observation(200, &[("ratelimit", r#""d";r=18446744073709551615;t=30"#)]), lesson(0, 20, 30_000)),
     ];
     for (i, (o, want)) in cases.into_iter().enumerate() {
-        assert_eq!(Lesson::from_observation(&o, max), want, "case {i}");
+        assert_eq!(Lesson::from_observation(&o, max, &quota()), want, "case {i}");
     }
 }
 
