@@ -62,7 +62,18 @@ pub(crate) struct Profile {
     pub(crate) token_command: Option<String>,
     /// A token in the file itself: read only from a file no one else can read.
     #[serde(alias = "token", skip_serializing)]
-    pub(crate) api_token: Option<String>,
+    pub(crate) api_token: Option<Secret>,
+}
+
+/// A token read from the file: its `Debug` never shows it.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Secret(pub(crate) String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
+    }
 }
 
 /// The config file's path: `--config`, else `CFZT_CONFIG`, else the platform's config
@@ -225,6 +236,31 @@ mod tests {
         for (flag, vars, want) in cases {
             assert_eq!(path(flag, &env(vars)), want.map(PathBuf::from), "{vars:?}");
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_token_command_that_hangs_is_stopped_at_the_bound() {
+        if cfg!(windows) {
+            return;
+        }
+        // Paused time: the bound passes at once while the child sleeps.
+        let err = run_token_command("slow", "sleep 600").await.unwrap_err().render();
+        assert!(err.contains("did not finish within 30 s"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_token_command_that_prints_nothing_is_an_error() {
+        if cfg!(windows) {
+            return;
+        }
+        let err = run_token_command("empty", "true").await.unwrap_err().render();
+        assert!(err.contains("printed no token"), "{err}");
+    }
+
+    #[test]
+    fn a_token_in_the_file_is_not_in_debug() {
+        let file: ConfigFile = toml::from_str("[profiles.a]\ntoken = \"s3cret\"").unwrap();
+        assert!(!format!("{file:?}").contains("s3cret"));
     }
 
     #[test]

@@ -205,7 +205,7 @@ impl Settings {
                 )),
             },
             Some(Credential::TokenCommand(command)) => profiles::run_token_command(name, command).await.map(Some),
-            Some(Credential::InFile) => Ok(self.chosen.api_token.clone()),
+            Some(Credential::InFile) => Ok(self.chosen.api_token.as_ref().map(|s| s.0.clone())),
             Some(Credential::Environment) | None => Ok(None),
         }
     }

@@ -83,6 +83,27 @@ Output (--output):
     exit_codes!()
 );
 
+/// `cfzt config --help`: the file and its keys.
+pub(crate) const CONFIG_ABOUT: &str = "\
+Inspect and edit the config file's profiles (never shows a token).
+
+The file is $XDG_CONFIG_HOME/cfzt/config.toml, else ~/.config/cfzt/config.toml (%APPDATA%\\cfzt
+on Windows), or the one --config or CFZT_CONFIG names:
+
+  default_profile = \"prod\"            # else a profile named \"default\", if there is one
+  [profiles.prod]
+  account_id = \"023e105f4ecef8ad9ca31a8372d0c353\"
+  base_url = \"https://api.cloudflare.com/client/v4\"
+  rate_limit = \"600/300s\"             # as --rate-limit
+  budget_url = \"redis://127.0.0.1:6379\"
+  deadline = \"10m\"                    # as --deadline
+  token_env = \"CF_PROD_TOKEN\"         # the variable holding the token, or
+  token_command = \"pass show cf/prod\" # a command printing it (30 s at most)
+
+The token itself does not belong in the file; one there (token, api_token, api_key) is read
+only while no one else can read the file (chmod 600). A flag or environment variable beats
+the profile, which beats the built-in default.";
+
 /// The root `--help`'s frame; `{jobs}` is replaced by [`command`] with the commands by job.
 pub(crate) const ROOT_TEMPLATE: &str =
     "{about-with-newline}\n{usage-heading} {usage}\n\n{jobs}\nGlobal options:\n{options}\n{after-help}";

@@ -145,6 +145,7 @@ pub(crate) enum Command {
         "cfzt config list",
         "cfzt --profile prod users list",
     ))]
+    #[command(long_about = help::CONFIG_ABOUT)]
     Config(ConfigCommand),
     /// A user's failed logins.
     #[command(after_help = examples!("cfzt failed-logins f174e90a-fafe-4643-bbbc-4a0ed4fc8415 -o csv"))]
