@@ -35,6 +35,11 @@ impl MeteredBudget {
         self.clock.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The quota it paces to now: the one set, or a slower one the server announced.
+    pub(crate) fn quota(&self) -> BudgetQuota {
+        self.inner.quota()
+    }
+
     /// How long requests have waited so far (waits that overlap count once).
     pub(crate) fn waited(&self) -> Duration {
         let clock = self.lock();

@@ -1,4 +1,4 @@
-//! From the global options and the environment to a client, an account and an output
+//! From the settings (flags, environment, profile) to a client, an account and an output
 //! format; with `--demo`, an embedded fake server that lives as long as the command.
 
 use std::io::IsTerminal;
@@ -8,10 +8,12 @@ use cfzt_access_users::{AccountId, Client, Users};
 use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer, RateLimit};
 use cfzt_transport::{BudgetQuota, RetryPolicy};
 
-use crate::args::{GlobalArgs, RateLimitArg};
+use crate::args::{DeadlineArg, GlobalArgs, RateLimitArg};
 use crate::budget::MeteredBudget;
 use crate::errors::CliError;
 use crate::output::Format;
+use crate::permissions;
+use crate::settings::Settings;
 
 /// Everything a command needs to run.
 pub(crate) struct Context {
@@ -21,23 +23,25 @@ pub(crate) struct Context {
     /// The request budget, metered; `None` with `--rate-limit off` or one kept in Redis
     /// (`--budget`), whose waits are not metered here.
     budget: Option<Arc<MeteredBudget>>,
+    /// The quota the budget was set to (`None` with `--rate-limit off`).
+    quota: Option<BudgetQuota>,
     /// The embedded fake server of `--demo`, stopped by [`Context::close`].
     demo: Option<FakeServer>,
 }
 
 impl Context {
-    /// Builds the client from the options and the environment, starting the embedded fake
-    /// server first with `--demo`.
+    /// Builds the client from the settings (flags, environment, profile: see
+    /// [`Settings`]), starting the embedded fake server first with `--demo`.
     pub(crate) async fn open(global: &GlobalArgs) -> Result<Context, CliError> {
+        let settings = Settings::load(global, &|name| std::env::var(name).ok())?;
         let format = Format::resolve(global.output, std::io::stdout().is_terminal(), global.csv_raw);
-        let mut builder = Client::builder().retry_policy(retry_policy(global));
-        let quota = match global.rate_limit {
-            Some(RateLimitArg::Off) => None,
-            Some(RateLimitArg::Quota(quota)) => Some(quota),
-            None => Some(BudgetQuota::cloudflare()),
+        let mut builder = Client::builder().retry_policy(retry_policy(global, settings.deadline.value));
+        let quota = match settings.rate_limit.value {
+            RateLimitArg::Off => None,
+            RateLimitArg::Quota(quota) => Some(quota),
         };
         // A budget kept in Redis is shared with other processes; this one is metered.
-        let budget = match (&global.budget, quota) {
+        let budget = match (&settings.budget, quota) {
             (Some(_), None) => {
                 return Err(CliError::usage(
                     "--budget keeps a rate budget in Redis, and --rate-limit off switches the budget off",
@@ -45,12 +49,12 @@ impl Context {
                 ));
             }
             (Some(url), Some(quota)) => {
-                builder = builder.rate_limit(quota).redis_budget(url.clone());
+                builder = builder.rate_limit(quota).redis_budget(url.value.clone());
                 None
             }
             (None, quota) => quota.map(|quota| Arc::new(MeteredBudget::new(quota))),
         };
-        if global.budget.is_none() {
+        if settings.budget.is_none() {
             builder = match &budget {
                 Some(budget) => builder.request_budget(budget.clone()),
                 None => builder.no_request_budget(),
@@ -68,12 +72,12 @@ impl Context {
             let account = DEMO_ACCOUNT_ID.parse().expect("the demo account id is valid");
             (account, Some(server))
         } else {
-            if let Some(url) = &global.base_url {
-                builder = builder.base_url(url.clone());
+            if let Some(url) = &settings.base_url {
+                builder = builder.base_url(url.value.clone());
             }
-            let account = global.account.clone().ok_or_else(|| {
+            let account = settings.account.as_ref().map(|a| a.value.clone()).ok_or_else(|| {
                 CliError::usage(
-                    "no account: pass --account ID or set CLOUDFLARE_ACCOUNT_ID",
+                    "no account: pass --account ID, set CLOUDFLARE_ACCOUNT_ID, or set account_id in a profile",
                     Some(
                         "the account id is the 32 hex digits after dash.cloudflare.com/ in the dashboard's URL; \
                           or try the command with --demo"
@@ -81,20 +85,24 @@ impl Context {
                     ),
                 )
             })?;
-            if !has_credentials(|name| std::env::var(name).ok()) {
+            if settings.credential.is_none() {
                 return Err(CliError::usage(
-                    "no credentials: set CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY",
-                    Some(
-                        "a token needs \"Access: Audit Logs Read\" to read and \"Zero Trust: Seats Write\" to \
-                          change users; or try the command with --demo"
-                            .into(),
-                    ),
+                    "no credentials: set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY), or \
+                     token_env or token_command in a profile",
+                    Some(format!(
+                        "`cfzt COMMAND --help` names the token permission each command needs (reading: {}); \
+                         or try the command with --demo",
+                        permissions::quoted(permissions::READ)
+                    )),
                 ));
+            }
+            if let Some(token) = settings.profile_token().await? {
+                builder = builder.api_token(token);
             }
             (account, None)
         };
-        let client = builder.load_env().build().map_err(CliError::api(""))?;
-        Ok(Context { client, account, format, budget, demo })
+        let client = builder.load_env().build().map_err(CliError::api(permissions::NONE))?;
+        Ok(Context { client, account, format, budget, quota, demo })
     }
 
     /// The users of the account: where every operation starts.
@@ -108,6 +116,12 @@ impl Context {
         self.budget.as_ref().map_or(std::time::Duration::ZERO, |b| b.waited())
     }
 
+    /// The quota requests are paced to now: the one set, or a slower one the server
+    /// announced (its `Ratelimit-Policy`); for hints.
+    pub(crate) fn quota(&self) -> Option<BudgetQuota> {
+        self.budget.as_ref().map(|b| b.quota()).or(self.quota)
+    }
+
     /// Stops the demo server, if one runs.
     pub(crate) async fn close(self) {
         if let Some(server) = self.demo {
@@ -116,15 +130,7 @@ impl Context {
     }
 }
 
-/// Whether any credential variable is set; the SDK checks the rest (a key without its
-/// email, say) and says what is wrong.
-fn has_credentials(get: impl Fn(&str) -> Option<String>) -> bool {
-    ["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY"]
-        .iter()
-        .any(|name| get(name).is_some_and(|v| !v.trim().is_empty()))
-}
-
-fn retry_policy(global: &GlobalArgs) -> RetryPolicy {
+fn retry_policy(global: &GlobalArgs, deadline: DeadlineArg) -> RetryPolicy {
     let mut policy = RetryPolicy::default();
     if let Some(n) = global.max_retries {
         policy = policy.max_retries(n);
@@ -132,21 +138,5 @@ fn retry_policy(global: &GlobalArgs) -> RetryPolicy {
     if let Some(timeout) = global.timeout {
         policy = policy.attempt_timeout(Some(timeout));
     }
-    policy.deadline(global.deadline.0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn credentials_are_present_when_any_variable_is_set() {
-        let env = |set: &'static [(&'static str, &'static str)]| {
-            move |name: &str| set.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
-        };
-        assert!(!has_credentials(env(&[])));
-        assert!(!has_credentials(env(&[("CLOUDFLARE_API_TOKEN", "  ")])));
-        assert!(has_credentials(env(&[("CLOUDFLARE_API_TOKEN", "t")])));
-        assert!(has_credentials(env(&[("CLOUDFLARE_API_KEY", "k")])));
-    }
+    policy.deadline(deadline.0)
 }

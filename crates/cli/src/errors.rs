@@ -6,14 +6,11 @@ use std::io;
 use std::time::Duration;
 
 use cfzt_access_users::{ConfigSetting, Error as SdkError};
+use cfzt_transport::BudgetQuota;
 
 use crate::args::DEFAULT_DEADLINE;
+use crate::permissions::{self, Needs};
 use crate::sanitize::clean;
-
-/// The token permission the read operations need.
-pub(crate) const AUDIT_LOGS_READ: &str = "Access: Audit Logs Read";
-/// The token permission that changing users and seats needs.
-pub(crate) const SEATS_WRITE: &str = "Zero Trust: Seats Write";
 
 /// Exit code: done.
 pub(crate) const EXIT_OK: u8 = 0;
@@ -29,15 +26,14 @@ pub(crate) const EXIT_INTERRUPTED: u8 = 130;
 /// Why a command failed.
 #[derive(Debug)]
 pub(crate) enum CliError {
-    /// A call failed; `needs` is the token permission the command needs, for a 403's hint.
-    Api { source: SdkError, needs: &'static str },
+    /// A call failed; `needs` is the token permissions the command needs, for a 403's
+    /// hint, and `quota` the rate budget's quota then, for a 429's.
+    Api { source: SdkError, needs: Needs, quota: Option<BudgetQuota> },
     /// Anything else that stops a command, e.g. `users find` of an email no user has.
     Failed { message: String, hint: Option<String> },
     /// The command line or the environment lacks something, or a change was refused
     /// without `--yes` off a terminal.
     Usage { message: String, hint: Option<String> },
-    /// The person at the terminal declined.
-    Declined(String),
     /// A bulk command finished, but some of its items failed.
     Partial { message: String, hint: Option<String> },
     /// A bulk command was stopped by Ctrl-C before it finished.
@@ -48,8 +44,16 @@ pub(crate) enum CliError {
 
 impl CliError {
     /// Wraps an SDK error of a command that needs `permission`.
-    pub(crate) fn api(permission: &'static str) -> impl FnOnce(SdkError) -> CliError {
-        move |source| CliError::Api { source, needs: permission }
+    pub(crate) fn api(needs: Needs) -> impl FnOnce(SdkError) -> CliError {
+        move |source| CliError::Api { source, needs, quota: None }
+    }
+
+    /// The same error, its hint naming `quota` as the rate budget's quota.
+    pub(crate) fn with_quota(self, quota: Option<BudgetQuota>) -> CliError {
+        match self {
+            CliError::Api { source, needs, .. } => CliError::Api { source, needs, quota },
+            other => other,
+        }
     }
 
     pub(crate) fn usage(message: impl Into<String>, hint: Option<String>) -> CliError {
@@ -81,20 +85,25 @@ impl CliError {
     /// line, cleaned of control and format characters: the server's text among it (its
     /// message, an HTML error page) cannot act on the terminal or forge a line.
     pub(crate) fn render(&self) -> String {
-        let (message, hint) = match self {
-            CliError::Api { source, needs } => (chain(source), api_hint(source, needs)),
-            CliError::Failed { message, hint }
-            | CliError::Usage { message, hint }
-            | CliError::Partial { message, hint }
-            | CliError::Interrupted { message, hint } => (message.clone(), hint.clone()),
-            CliError::Declined(message) => (message.clone(), None),
-            CliError::Io { context, source } => (format!("{context}: {source}"), None),
-        };
+        let (message, hint) = self.parts();
         let mut out = format!("error: {}", clean(&message));
         if let Some(hint) = hint {
             let _ = write!(out, "\nhint: {}", clean(&hint));
         }
         out
+    }
+
+    /// What went wrong and what to do, apart: for a command that reports many failures,
+    /// each on one line, and the hint once.
+    pub(crate) fn parts(&self) -> (String, Option<String>) {
+        match self {
+            CliError::Api { source, needs, quota } => (chain(source), api_hint(source, needs, *quota)),
+            CliError::Failed { message, hint }
+            | CliError::Usage { message, hint }
+            | CliError::Partial { message, hint }
+            | CliError::Interrupted { message, hint } => (message.clone(), hint.clone()),
+            CliError::Io { context, source } => (format!("{context}: {source}"), None),
+        }
     }
 }
 
@@ -104,10 +113,14 @@ impl From<io::Error> for CliError {
     }
 }
 
-/// An error and its sources on one line: the SDK's `Display` never repeats its source.
-fn chain(error: &dyn std::error::Error) -> String {
+/// An error and its sources on one line: the SDK's `Display` never repeats its source,
+/// except a call the rate budget refused, whose `Display` says all its source says.
+fn chain(error: &SdkError) -> String {
     let mut out = error.to_string();
-    let mut source = error.source();
+    if refused_by_budget(error) {
+        return out;
+    }
+    let mut source = std::error::Error::source(error);
     while let Some(s) = source {
         let _ = write!(out, ": {s}");
         source = s.source();
@@ -139,16 +152,22 @@ fn config_hint(setting: ConfigSetting) -> Option<String> {
     Some(hint)
 }
 
-fn api_hint(error: &SdkError, needs: &str) -> Option<String> {
+/// Whether the client's own budget refused to send the call (it would have waited past
+/// the deadline), rather than the server refusing it.
+fn refused_by_budget(error: &SdkError) -> bool {
+    error.is_rate_limited() && error.as_api().is_none()
+}
+
+fn api_hint(error: &SdkError, needs: Needs, quota: Option<BudgetQuota>) -> Option<String> {
     if let SdkError::Config(e) = error {
         return config_hint(e.setting);
     }
-    if error.is_rate_limited() && error.as_api().is_none() {
+    if refused_by_budget(error) {
         // The client's own budget refused to wait past --deadline.
         return Some(format!(
             "{}; or let a call wait longer with --deadline (default {DEFAULT_DEADLINE}; `off` waits as long as the \
              budget says)",
-            rate_limit_hint(error.retry_after())
+            rate_limit_hint(error.retry_after(), quota)
         ));
     }
     if error.is_transport() {
@@ -165,8 +184,8 @@ fn api_hint(error: &SdkError, needs: &str) -> Option<String> {
             format!("the credentials are malformed or wrong: check {CREDENTIALS}")
         }
         403 => format!(
-            "the API token needs the \"{needs}\" permission for this account (or --account names an account \
-             the token cannot use)"
+            "the API token needs {} for this account (or --account names an account the token cannot use)",
+            permissions::quoted(needs)
         ),
         404 => match api.operation {
             "get_active_session" => "no such session: `cfzt sessions list USER` shows the nonces".into(),
@@ -176,7 +195,7 @@ fn api_hint(error: &SdkError, needs: &str) -> Option<String> {
             "--email must be the user's current email: `cfzt users get ID` shows it".into()
         }
         409 => "a user with this email exists already: `cfzt users find EMAIL` shows them".into(),
-        429 => rate_limit_hint(error.retry_after()),
+        429 => rate_limit_hint(error.retry_after(), quota),
         500..=599 => {
             "Cloudflare failed to answer; try again later, and quote the cf-ray to Cloudflare support if it lasts"
                 .into()
@@ -186,9 +205,16 @@ fn api_hint(error: &SdkError, needs: &str) -> Option<String> {
     Some(hint)
 }
 
-/// Cloudflare blocks a token that went over its budget for up to five minutes.
-fn rate_limit_hint(retry_after: Option<Duration>) -> String {
-    let budget = "Cloudflare's rate budget for this token (1,200 requests per 5 minutes) is spent";
+/// The rate budget is spent: say its quota (the one in use, which is the server's when it
+/// announced a slower one) and when it resets.
+fn rate_limit_hint(retry_after: Option<Duration>, quota: Option<BudgetQuota>) -> String {
+    let (budget, window) = match quota {
+        Some(q) => (
+            format!("the rate budget for this token ({} requests per {}) is spent", q.requests(), span(q.window())),
+            span(q.window()),
+        ),
+        None => ("Cloudflare's rate limit for this token is spent".to_string(), "5 minutes".to_string()),
+    };
     match retry_after {
         Some(wait) => {
             let at = chrono::Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
@@ -198,7 +224,16 @@ fn rate_limit_hint(retry_after: Option<Duration>) -> String {
                 at.format("%H:%M:%S")
             )
         }
-        None => format!("{budget}; it resets within 5 minutes: run the command again then"),
+        None => format!("{budget}; it resets within {window}: run the command again then"),
+    }
+}
+
+/// A window as people say it: "5 minutes", "1 minute", "90 s".
+fn span(window: Duration) -> String {
+    match window.as_secs() {
+        60 => "1 minute".into(),
+        s if s > 0 && s % 60 == 0 => format!("{} minutes", s / 60),
+        _ => format!("{} s", window.as_secs_f64()),
     }
 }
 
@@ -209,18 +244,21 @@ mod tests {
     #[test]
     fn exit_codes() {
         assert_eq!(CliError::usage("x", None).exit_code(), EXIT_USAGE);
-        assert_eq!(CliError::Declined("no".into()).exit_code(), EXIT_ERROR);
         assert_eq!(CliError::Partial { message: "1 of 2 failed".into(), hint: None }.exit_code(), EXIT_PARTIAL);
         assert_eq!(CliError::Interrupted { message: "stopped".into(), hint: None }.exit_code(), 130);
         let validation = SdkError::from(cfzt_models::ValidationError::new("email", "is empty"));
-        assert_eq!(CliError::api(SEATS_WRITE)(validation).exit_code(), EXIT_USAGE);
+        assert_eq!(CliError::api(permissions::CHANGE)(validation).exit_code(), EXIT_USAGE);
     }
 
     #[test]
-    fn the_rate_limit_hint_says_when() {
-        let hint = rate_limit_hint(Some(Duration::from_secs(120)));
+    fn the_rate_limit_hint_says_when_and_the_quota_in_use() {
+        let hint = rate_limit_hint(Some(Duration::from_secs(120)), Some(BudgetQuota::cloudflare()));
         assert!(hint.contains("resets in 120 s, at "), "{hint}");
-        assert!(rate_limit_hint(None).contains("within 5 minutes"));
+        assert!(hint.contains("(1200 requests per 5 minutes)"), "{hint}");
+        let announced = BudgetQuota::new(100, Duration::from_secs(60)).unwrap();
+        let hint = rate_limit_hint(None, Some(announced));
+        assert!(hint.contains("(100 requests per 1 minute)") && hint.contains("within 1 minute"), "{hint}");
+        assert!(rate_limit_hint(None, None).contains("within 5 minutes"));
     }
 
     #[test]

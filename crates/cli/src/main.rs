@@ -16,16 +16,19 @@ mod console;
 mod errors;
 mod inputs;
 mod output;
+mod permissions;
+mod profiles;
 mod progress;
 mod resume;
 mod sanitize;
+mod settings;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let cli = args::Cli::from_arg_matches(&args::command().get_matches()).unwrap_or_else(|e| e.exit());
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {

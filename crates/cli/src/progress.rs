@@ -4,12 +4,15 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
+use cfzt_transport::BudgetQuota;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Counts, rate and the time spent waiting for the rate budget, cleared when done.
 #[derive(Debug, Clone)]
 pub(crate) struct Progress {
     bar: ProgressBar,
+    /// Requests each item costs and the budget's quota, for the time left at the budget.
+    cost: Option<(f64, BudgetQuota)>,
 }
 
 /// The bar of work whose size is known: position, length, rate and time left.
@@ -20,19 +23,28 @@ const COUNTER: &str = "{spinner} {prefix} {pos} {per_sec:.dim} {elapsed} {msg}";
 const SPINNER: &str = "{spinner} {prefix} {elapsed}";
 
 impl Progress {
-    /// A bar for `total` items; `verb` says what is done to them ("offboarding").
-    pub(crate) fn new(total: u64, verb: &'static str) -> Progress {
-        Progress::with(Some(total), BAR, verb, std::io::stderr().is_terminal())
+    /// Whether bars are drawn: stderr is a terminal.
+    pub(crate) fn visible() -> bool {
+        std::io::stderr().is_terminal()
     }
 
-    /// A counter for items of a number not known in advance ("exporting").
-    pub(crate) fn counter(verb: &'static str) -> Progress {
-        Progress::with(None, COUNTER, verb, std::io::stderr().is_terminal())
+    /// A bar for `total` items; `verb` says what is done to them ("offboarding").
+    pub(crate) fn new(total: u64, verb: &'static str) -> Progress {
+        Progress::with(Some(total), BAR, verb, Progress::visible())
+    }
+
+    /// A counter for items of a number not known in advance ("exporting"); a bar when
+    /// `total` is known after all.
+    pub(crate) fn counter(verb: &'static str, total: Option<u64>) -> Progress {
+        match total {
+            Some(total) => Progress::new(total, verb),
+            None => Progress::with(None, COUNTER, verb, Progress::visible()),
+        }
     }
 
     /// A spinner for work of unknown length, e.g. planning.
     pub(crate) fn spinner(verb: &'static str) -> Progress {
-        Progress::with(None, SPINNER, verb, std::io::stderr().is_terminal())
+        Progress::with(None, SPINNER, verb, Progress::visible())
     }
 
     fn with(total: Option<u64>, template: &str, verb: &'static str, visible: bool) -> Progress {
@@ -43,7 +55,21 @@ impl Progress {
         }
         bar.set_prefix(verb);
         bar.enable_steady_tick(Duration::from_millis(200));
-        Progress { bar }
+        Progress { bar, cost: None }
+    }
+
+    /// Shows, with a known total, the time the items left take at the rate budget: each
+    /// costs `requests` requests, and the budget lets `quota` through.
+    pub(crate) fn with_cost(mut self, requests: f64, quota: Option<BudgetQuota>) -> Progress {
+        self.cost = quota.map(|quota| (requests, quota));
+        self
+    }
+
+    /// The time the items left take at the budget's pace, when the total and cost are known.
+    fn budget_left(&self, done: u64) -> Option<Duration> {
+        let ((requests, quota), total) = (self.cost?, self.bar.length()?);
+        let per_second = f64::from(quota.requests()) / quota.window().as_secs_f64();
+        Duration::try_from_secs_f64(total.saturating_sub(done) as f64 * requests / per_second).ok()
     }
 
     /// Sets the counts: items finished (failed ones included) and how many failed, and the
@@ -53,6 +79,9 @@ impl Progress {
         let mut msg = String::new();
         if failed > 0 {
             msg.push_str(&format!("{failed} failed "));
+        }
+        if let Some(left) = self.budget_left(done).filter(|d| *d >= Duration::from_secs(1)) {
+            msg.push_str(&format!("{} left at the rate budget ", indicatif::HumanDuration(left)));
         }
         if !budget_wait.is_zero() {
             msg.push_str(&format!("waited {} for the rate budget", indicatif::HumanDuration(budget_wait)));
@@ -88,6 +117,15 @@ mod tests {
         assert!(progress.bar.message().contains("1 failed"));
         assert!(progress.bar.message().contains("rate budget"));
         progress.finish();
+    }
+
+    #[test]
+    fn the_time_left_is_the_items_left_at_the_budget() {
+        let quota = BudgetQuota::new(10, Duration::from_secs(10)).unwrap();
+        let progress = Progress::with(Some(100), BAR, "testing", false).with_cost(3.0, Some(quota));
+        // 60 items left, 3 requests each, 1 request a second.
+        assert_eq!(progress.budget_left(40), Some(Duration::from_secs(180)));
+        assert_eq!(Progress::with(None, COUNTER, "testing", false).with_cost(3.0, Some(quota)).budget_left(4), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use common::*;
 
 const ALICE: &str = "asmith@example.com";
 const BOB: &str = "bjones@example.com";
+const RROE_ID: &str = "4a1b5c3e-7d2f-4e8a-9b6c-0d1e2f3a4b5c";
 
 /// The requests that changed something.
 fn writes(fake: &Fake) -> usize {
@@ -188,4 +189,35 @@ fn offboard_needs_an_email() {
     run(&mut fake.cfzt(&["offboard"]), 2);
     let out = run(fake.cfzt(&["offboard", "--from-file", "-"]).write_stdin("# nobody\n"), 2);
     assert!(stderr(&out).contains("no emails"));
+}
+
+#[test]
+fn report_rows_come_in_the_order_of_the_input_not_of_completion() {
+    let fake = Fake::start();
+    // The first person's calls are slow: applied four at once, they finish last.
+    fake.server
+        .inject(FaultRule::new(Route::Path(RROE_ID.into()), Fault::delay(std::time::Duration::from_millis(800))));
+    let emails = ["rroe@example.com", "asmith@example.com", "bjones@example.com", "jdoe@example.com"];
+    let mut args = vec!["offboard"];
+    args.extend(emails);
+    args.extend(["--delete", "--yes", "--concurrency", "4", "-o", "ndjson"]);
+    let rows = ndjson(&run(&mut fake.cfzt(&args), 0));
+    let mut order: Vec<String> = strings(&rows, "email");
+    order.dedup();
+    assert_eq!(order, emails, "{rows:?}");
+}
+
+#[test]
+fn each_call_the_deadline_refuses_is_one_line_and_the_hint_names_the_quota_in_use() {
+    let fake = Fake::start();
+    let out = run(&mut fake.cfzt(&["--rate-limit", "2/10s", "--deadline", "1s", "export", "-o", "csv"]), 3);
+    let err = stderr(&out);
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error: ")).collect();
+    let hints = err.lines().filter(|l| l.starts_with("hint: ")).count();
+    assert_eq!(hints, 1, "one hint, at the end:\n{err}");
+    for line in &errors[..errors.len() - 1] {
+        assert!(line.contains("was not sent") && line.matches("past").count() == 1, "said once: {line}");
+    }
+    assert!(err.contains("(2 requests per 10 s)"), "the quota in use, not Cloudflare's default:\n{err}");
+    assert!(!err.contains("1,200"), "{err}");
 }

@@ -76,7 +76,7 @@ impl Drop for Tmux {
 /// The shell line that runs `cfzt args` against `fake`.
 fn cfzt_line(fake: &Fake, args: &str) -> String {
     format!(
-        "CLOUDFLARE_API_TOKEN={TOKEN} CLOUDFLARE_ACCOUNT_ID={} CLOUDFLARE_BASE_URL={} {} {args}",
+        "CFZT_CONFIG={NO_CONFIG} CLOUDFLARE_API_TOKEN={TOKEN} CLOUDFLARE_ACCOUNT_ID={} CLOUDFLARE_BASE_URL={} {} {args}",
         Fake::account(),
         fake.server.base_url(),
         env!("CARGO_BIN_EXE_cfzt"),
@@ -113,7 +113,8 @@ fn the_progress_bar_draws_on_a_terminal_and_is_cleared_at_the_end() {
 fn users_delete_asks_on_a_terminal_and_acts_on_the_answer() {
     let fake = Fake::start();
     let id = DEMO_USER_ID.parse().unwrap();
-    for (answer, code, kept) in [("n", 1, true), ("y", 0, false)] {
+    // Declining is an answer, not an error: exit 0, nothing changed.
+    for (answer, code, kept) in [("n", 0, true), ("y", 0, false)] {
         let line = cfzt_line(&fake, &format!("users delete {DEMO_USER_ID}"));
         let Some(tmux) = Tmux::start(&format!("delete-{answer}"), &line) else { return };
         wait_for("the question", Duration::from_secs(30), || tmux.pane().contains("[y/N]"));
@@ -121,5 +122,38 @@ fn users_delete_asks_on_a_terminal_and_acts_on_the_answer() {
         tmux.keys(&[answer, "Enter"]);
         assert_eq!(tmux.exit_code(), code, "{}", tmux.pane());
         assert_eq!(fake.server.user(&Fake::account(), &id).is_some(), kept, "answer {answer}");
+        if kept {
+            assert!(tmux.pane().contains("nothing changed"), "{}", tmux.pane());
+        }
     }
+}
+
+#[test]
+fn a_bulk_plan_on_a_terminal_asks_before_it_is_applied() {
+    for (answer, applied) in [("n", false), ("y", true)] {
+        let fake = Fake::start();
+        let line = cfzt_line(&fake, "offboard jdoe@example.com --delete -o csv > /dev/null");
+        let Some(tmux) = Tmux::start(&format!("offboard-{answer}"), &line) else { return };
+        wait_for("the question", Duration::from_secs(30), || tmux.pane().contains("Apply? [y/N]"));
+        assert!(tmux.pane().contains("plan: 1 person"), "the plan's summary comes first:\n{}", tmux.pane());
+        tmux.keys(&[answer, "Enter"]);
+        assert_eq!(tmux.exit_code(), 0, "{}", tmux.pane());
+        let id = DEMO_USER_ID.parse().unwrap();
+        assert_eq!(fake.server.user(&Fake::account(), &id).is_none(), applied, "answer {answer}:\n{}", tmux.pane());
+        let pane = tmux.pane();
+        assert!(pane.contains(if applied { "done: " } else { "declined: nothing changed" }), "{pane}");
+    }
+}
+
+#[test]
+fn the_export_bar_counts_against_the_total_from_the_first_page() {
+    let fake = Fake::start();
+    fake.server.inject(FaultRule::new(Route::Any, Fault::delay(Duration::from_millis(150))));
+    let Some(tmux) = Tmux::start("export", &cfzt_line(&fake, "export --concurrency 1 -o csv > /dev/null")) else {
+        return;
+    };
+    // The demo account holds 5 users: the bar says so while it runs.
+    let bar = |pane: &str| pane.lines().any(|l| l.contains("exporting [") && l.contains("/5"));
+    wait_for("the bar with its total", Duration::from_secs(30), || bar(&tmux.pane()));
+    assert_eq!(tmux.exit_code(), 0, "{}", tmux.pane());
 }

@@ -35,7 +35,8 @@ pub(crate) enum SeatsCommand {
 /// What every plan -> apply command takes.
 #[derive(Debug, Args)]
 pub(crate) struct ApplyArgs {
-    /// Apply the plan. Without it the plan is printed and nothing changes.
+    /// Apply the plan without asking. Without it the plan is printed, and applied only if the
+    /// person at the terminal answers yes to "Apply? [y/N]" (off a terminal, never).
     #[arg(long, short = 'y')]
     pub(crate) yes: bool,
     /// Record each finished item in FILE; a rerun with the same FILE skips them.

@@ -1,89 +1,31 @@
 //! The command line: global options and the command tree, with each command's help.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use cfzt_access_users::{AccountId, SessionNonce, UserId};
-use cfzt_transport::BudgetQuota;
 use clap::{Args, Parser, Subcommand};
 
 use crate::output::Format;
 
-const ABOUT: &str = "Cloudflare Zero Trust Access users, sessions and seats from the shell";
-
-const LONG_ABOUT: &str = "\
-Cloudflare Zero Trust Access users, sessions and seats from the shell.
-
-Credentials come from the environment only, never from a flag (flags land in shell history):
-  CLOUDFLARE_API_TOKEN                    an API token (preferred), or
-  CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY   an email and global API key.
-The account comes from --account or CLOUDFLARE_ACCOUNT_ID.
-
-Try every command with no account: `cfzt --demo users list` starts an embedded fake of the API
-with demo data on 127.0.0.1 for the duration of the command (changes last for that one command).";
-
-/// The exit codes, as a literal for `concat!`.
-macro_rules! exit_codes {
-    () => {
-        "Exit codes:
-  0  done
-  1  error (the API refused, the network failed, nothing matched, or a prompt was declined)
-  2  usage error (bad arguments, no account, a bad setting such as --base-url or --budget,
-     or a change refused without --yes off a terminal)
-  3  partial failure (a bulk command finished, but some items failed, or a plan could not look
-     someone up)
-  130  interrupted by Ctrl-C (a bulk command reports the steps under way first)"
-    };
-}
-
-/// A command's after-help: its examples, then the exit codes.
-macro_rules! examples {
-    ($($line:literal),+ $(,)?) => {
-        concat!("Examples:\n", $("  ", $line, "\n",)+ "\n", exit_codes!())
-    };
-}
-
-/// A plan -> apply command's after-help: its examples, what it prints, the exit codes.
-macro_rules! plan_examples {
-    ($($line:literal),+ $(,)?) => {
-        concat!("Examples:\n", $("  ", $line, "\n",)+ "
-Without --yes the command prints its plan (one row per person and step: run, skip and why, or
-undecided when a lookup failed, which is exit 3) and changes nothing. With --yes it applies the
-plan and prints the report (one row per person and step: done, skipped, failed, not_attempted,
-stopped, interrupted); undecided steps are looked up again and fail if that fails again. With
--o json, the plan or report is one object. A progress bar is drawn on stderr when stderr is a
-terminal. --resume records only people whose every step is done or skipped.
-If stdout is closed midway, the rows stop but the job goes on to the end.
-Ctrl-C once: no new step starts, the steps under way finish and are reported, exit 130. Twice:
-the steps under way are abandoned and reported as interrupted (they may have taken effect).
-
-", exit_codes!())
-    };
-}
-
+#[macro_use]
+mod help;
 mod bulk;
+mod config;
+mod values;
 
 pub(crate) use bulk::{ApplyArgs, ExportArgs, ExportPart, OffboardArgs, ReclaimArgs, SeatsCommand};
-
-/// Output rules and exit codes, shown after the top-level help.
-pub(crate) const AFTER_HELP: &str = concat!(
-    "Output (--output):
-  table   a readable table; the default when stdout is a terminal
-  ndjson  one JSON object per line; the default when stdout is not a terminal
-  json    one JSON value: an object for one item, an array for a list
-  csv     a header row, then one row per item; safe to open in a spreadsheet (see --csv-raw)
-  Lists are written item by item as pages arrive (memory stays flat for any number of users).
-  CSV and table columns are stable; JSON carries the API's objects as the SDK decodes them.
-  Tables, CSV and messages on stderr show control and format characters from the server
-  (escape sequences, bidi overrides, zero-width characters) as \\u{..} escapes; JSON and NDJSON
-  carry values exactly, those characters written as JSON's \\uXXXX escapes.
-
-",
-    exit_codes!()
-);
+pub(crate) use config::ConfigCommand;
+pub(crate) use help::command;
+use help::{ABOUT, AFTER_HELP, LONG_ABOUT, ROOT_TEMPLATE};
+pub(crate) use values::{
+    DEFAULT_DEADLINE, DeadlineArg, RateLimitArg, parse_deadline, parse_duration, parse_rate_limit,
+};
 
 /// `cfzt`: the parsed command line.
 #[derive(Debug, Parser)]
-#[command(name = "cfzt", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
+#[command(name = "cfzt", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP,
+          help_template = ROOT_TEMPLATE)]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) global: GlobalArgs,
@@ -91,9 +33,20 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes, shown apart from each command's own ("Global options").
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub(crate) struct GlobalArgs {
+    /// The profile of the config file to use [default: the file's default_profile, else a
+    /// profile named "default" if there is one]. See `cfzt config --help`.
+    #[arg(long, global = true, env = "CFZT_PROFILE", value_name = "NAME")]
+    pub(crate) profile: Option<String>,
+
+    /// The config file [default: $XDG_CONFIG_HOME/cfzt/config.toml, else
+    /// ~/.config/cfzt/config.toml].
+    #[arg(long, global = true, env = "CFZT_CONFIG", value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+
     /// The Cloudflare account id (32 hex digits).
     #[arg(long, global = true, env = "CLOUDFLARE_ACCOUNT_ID", value_name = "ID")]
     pub(crate) account: Option<AccountId>,
@@ -138,15 +91,9 @@ pub(crate) struct GlobalArgs {
     /// the rate budget together, e.g. 30s or 10m. The default lets one of Cloudflare's
     /// five-minute blocks pass inside a call; a longer wait ends the call at once, saying
     /// when the budget resets. `off` waits as long as the budget says: up to 15 minutes for
-    /// each pause a server asks for.
-    #[arg(
-        long,
-        global = true,
-        value_name = "DURATION|off",
-        value_parser = parse_deadline,
-        default_value = DEFAULT_DEADLINE
-    )]
-    pub(crate) deadline: DeadlineArg,
+    /// each pause a server asks for [default: 6m].
+    #[arg(long, global = true, value_name = "DURATION|off", value_parser = parse_deadline)]
+    pub(crate) deadline: Option<DeadlineArg>,
 
     /// Timeout of each attempt, e.g. 30s, 500ms, 2m [default: 60s].
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
@@ -157,13 +104,13 @@ pub(crate) struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// List, find, get, create, rename and delete Access users.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples!("cfzt users list", "cfzt users find jdoe@example.com"))]
     Users(UsersCommand),
     /// A user's active Access sessions.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples!("cfzt sessions list f174e90a-fafe-4643-bbbc-4a0ed4fc8415"))]
     Sessions(SessionsCommand),
     /// Seat counts, from the users themselves.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples!("cfzt seats count"))]
     Seats(SeatsCommand),
     /// Free the seats of people inactive for N days (they keep their user record).
     #[command(after_help = plan_examples!(
@@ -191,6 +138,15 @@ pub(crate) enum Command {
         /// The user's id.
         user: UserId,
     },
+    /// Inspect and edit the config file's profiles (never shows a token).
+    #[command(subcommand, after_help = examples!(
+        "cfzt config set --profile prod account_id 023e105f4ecef8ad9ca31a8372d0c353",
+        "cfzt config set --profile prod token_env CF_PROD_TOKEN",
+        "cfzt config list",
+        "cfzt --profile prod users list",
+    ))]
+    #[command(long_about = help::CONFIG_ABOUT)]
+    Config(ConfigCommand),
     /// A user's failed logins.
     #[command(after_help = examples!("cfzt failed-logins f174e90a-fafe-4643-bbbc-4a0ed4fc8415 -o csv"))]
     FailedLogins {
@@ -292,60 +248,6 @@ pub(crate) enum SessionsCommand {
     },
 }
 
-/// `--deadline` when none is given: one of Cloudflare's five-minute blocks, and a minute for
-/// the attempts around it. Without a deadline a call waits up to `MAX_PAUSE` (15 minutes)
-/// for each pause a server asks for, which no operator at a terminal expects.
-pub(crate) const DEFAULT_DEADLINE: &str = "6m";
-
-/// `--deadline`: how long one call may take, or `off` for no limit but the budget's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct DeadlineArg(pub(crate) Option<Duration>);
-
-/// Parses a duration (`30s`, `6m`) or `off`.
-pub(crate) fn parse_deadline(raw: &str) -> Result<DeadlineArg, String> {
-    if raw.trim().eq_ignore_ascii_case("off") {
-        return Ok(DeadlineArg(None));
-    }
-    parse_duration(raw).map(|d| DeadlineArg(Some(d)))
-}
-
-/// `--rate-limit`: a quota to pace to, or no pacing at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RateLimitArg {
-    Off,
-    Quota(BudgetQuota),
-}
-
-/// Parses `1200/300s`, `4/1s`, `100/1m` or `off`.
-pub(crate) fn parse_rate_limit(raw: &str) -> Result<RateLimitArg, String> {
-    let raw = raw.trim();
-    if raw.eq_ignore_ascii_case("off") {
-        return Ok(RateLimitArg::Off);
-    }
-    let usage = || format!("{raw:?} is not a rate limit such as 1200/300s, 4/1s or off");
-    let (requests, window) = raw.split_once('/').ok_or_else(usage)?;
-    let requests: u32 = requests.trim().parse().map_err(|_| usage())?;
-    let window = parse_duration(window)?;
-    let quota = BudgetQuota::new(requests, window).map_err(|e| format!("{raw:?}: {} {}", e.field, e.reason))?;
-    Ok(RateLimitArg::Quota(quota))
-}
-
-/// Parses `30s`, `500ms`, `2m`, `1h` or plain seconds (`45`).
-pub(crate) fn parse_duration(raw: &str) -> Result<Duration, String> {
-    let raw = raw.trim();
-    let split = raw.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(raw.len());
-    let (number, unit) = raw.split_at(split);
-    let value: f64 = number.parse().map_err(|_| format!("{raw:?} is not a duration such as 30s, 500ms or 2m"))?;
-    let seconds = match unit.trim() {
-        "" | "s" => value,
-        "ms" => value / 1000.0,
-        "m" => value * 60.0,
-        "h" => value * 3600.0,
-        other => return Err(format!("unknown unit {other:?} in {raw:?}: use ms, s, m or h")),
-    };
-    Duration::try_from_secs_f64(seconds).map_err(|_| format!("{raw:?} is out of range"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,63 +256,5 @@ mod tests {
     #[test]
     fn the_command_tree_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn rate_limits() {
-        let quota = |n, secs| Some(RateLimitArg::Quota(BudgetQuota::new(n, Duration::from_secs(secs)).unwrap()));
-        let cases = [
-            ("1200/300s", quota(1200, 300)),
-            ("4/1s", quota(4, 1)),
-            ("100/1m", quota(100, 60)),
-            ("OFF", Some(RateLimitArg::Off)),
-            ("0/1s", None),
-            ("5/0s", None),
-            ("5", None),
-            ("x/1s", None),
-            ("5/1d", None),
-        ];
-        for (raw, want) in cases {
-            assert_eq!(parse_rate_limit(raw).ok(), want, "{raw}");
-        }
-    }
-
-    #[test]
-    fn deadlines_default_to_one_block_and_off_switches_them_off() {
-        let six_minutes = DeadlineArg(Some(Duration::from_secs(360)));
-        assert_eq!(parse_deadline(DEFAULT_DEADLINE), Ok(six_minutes));
-        let cases: [(&[&str], DeadlineArg); 6] = [
-            (&["cfzt", "users", "list"], six_minutes),
-            (&["cfzt", "--deadline", "off", "users", "list"], DeadlineArg(None)),
-            (&["cfzt", "users", "list", "--deadline", "OFF"], DeadlineArg(None)),
-            (&["cfzt", "--deadline", "30s", "users", "list"], DeadlineArg(Some(Duration::from_secs(30)))),
-            (&["cfzt", "users", "list", "--deadline", "10m"], DeadlineArg(Some(Duration::from_secs(600)))),
-            (&["cfzt", "--deadline", "10m", "offboard", "a@example.com"], DeadlineArg(Some(Duration::from_secs(600)))),
-        ];
-        for (argv, want) in cases {
-            let cli = Cli::try_parse_from(argv).unwrap_or_else(|e| panic!("{argv:?}: {e}"));
-            assert_eq!(cli.global.deadline, want, "{argv:?}");
-        }
-        assert!(Cli::try_parse_from(["cfzt", "users", "list", "--deadline", "soon"]).is_err());
-    }
-
-    #[test]
-    fn durations() {
-        let cases = [
-            ("30s", Some(Duration::from_secs(30))),
-            ("45", Some(Duration::from_secs(45))),
-            ("500ms", Some(Duration::from_millis(500))),
-            ("2m", Some(Duration::from_secs(120))),
-            ("1h", Some(Duration::from_secs(3600))),
-            ("1.5s", Some(Duration::from_millis(1500))),
-            ("", None),
-            ("s", None),
-            ("3d", None),
-            ("-1s", None),
-            ("1e400", None),
-        ];
-        for (raw, want) in cases {
-            assert_eq!(parse_duration(raw).ok(), want, "{raw}");
-        }
     }
 }

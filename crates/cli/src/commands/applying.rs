@@ -1,5 +1,5 @@
 //! The `--yes` half of a plan -> apply command: people applied several at once, each
-//! recorded and printed as soon as they are finished, through Ctrl-C and a closed stdout.
+//! recorded as soon as they are finished and printed in the plan's order, through Ctrl-C and a closed stdout.
 //!
 //! The changes come first and the report second: when stdout goes away the rows stop
 //! but the job goes on. The first Ctrl-C stops starting people and steps and lets the
@@ -72,13 +72,15 @@ pub(super) async fn apply(
     verb: &'static str,
     mut record: impl FnMut(&PersonReport) -> Result<(), CliError>,
 ) -> Applied {
+    // What each person costs on average, for the time left at the rate budget.
+    let steps = plan.pending_steps() + plan.undecided_steps();
     let people = std::mem::take(&mut plan.people);
     let total = people.len();
     let workflows = Workflows::new(ctx.users());
     // The plan with nobody in it: applying it costs no call and gives the report's frame.
     let mut report = workflows.apply(&plan, ApplyOptions::default()).await;
     let stop = StopSignal::new();
-    let progress = Progress::new(total as u64, verb);
+    let progress = Progress::new(total as u64, verb).with_cost(steps as f64 / total.max(1) as f64, ctx.quota());
     let mut rows = Rows::new(ctx.format);
     let mut finished = stream::iter(people.into_iter().enumerate())
         .map(|(index, person)| {
@@ -90,6 +92,7 @@ pub(super) async fn apply(
         .buffer_unordered(concurrency);
     let mut interrupt = Interrupt::listen();
     let mut reports = Vec::with_capacity(total);
+    let (mut waiting, mut next_row) = (std::collections::BTreeMap::new(), 0_usize);
     let (mut done, mut failed, mut interrupts, mut record_error) = (0_u64, 0_u64, 0_u32, None);
     loop {
         // Every person's apply ends, stopped or not: each one is in the report.
@@ -121,12 +124,19 @@ pub(super) async fn apply(
                 stop.stop();
                 record_error = Some(e);
             }
-            rows.write(&person);
-            reports.push((index, person));
+            // Rows come in the plan's order: a person finished early waits for those before.
+            waiting.insert(index, person);
+            while let Some(person) = waiting.remove(&next_row) {
+                rows.write(&person);
+                reports.push((next_row, person));
+                next_row += 1;
+            }
         }
         progress.update(done, failed, ctx.budget_wait());
     }
     progress.finish();
+    // Every apply ends, so none is left waiting; were one to be, it still is reported.
+    reports.extend(std::mem::take(&mut waiting));
     reports.sort_by_key(|(index, _)| *index);
     report.people = reports.into_iter().map(|(_, person)| person).collect();
     report.finished_at = chrono::Utc::now();

@@ -3,20 +3,21 @@
 
 use std::io;
 
+use futures_util::{StreamExt, stream};
+
 use cfzt_workflows::{OffboardOptions, Outcome, PersonReport, Plan, ReclaimOptions, Report, Workflows};
 
 use super::{applying, workflow_error};
 use crate::args::{ApplyArgs, OffboardArgs, ReclaimArgs};
 use crate::config::Context;
+use crate::confirm;
 use crate::console::say;
-use crate::errors::{AUDIT_LOGS_READ, CliError, SEATS_WRITE};
+use crate::errors::CliError;
 use crate::inputs;
 use crate::output::{Format, PlanRow, Shape, Sink, print_json};
+use crate::permissions::{self, Needs};
 use crate::progress::Progress;
 use crate::resume::Resume;
-
-/// Offboarding needs, beyond reading and seats, the permission to revoke Access tokens.
-const OFFBOARD_PERMISSIONS: &str = "Access: Organizations, Identity Providers, and Groups Write\", \"Zero Trust: Seats Write\" and \"Access: Audit Logs Read";
 
 pub(super) async fn offboard(ctx: &Context, args: OffboardArgs) -> Result<(), CliError> {
     let emails = inputs::merge(args.emails, args.from_file.as_deref())?;
@@ -31,11 +32,32 @@ pub(super) async fn offboard(ctx: &Context, args: OffboardArgs) -> Result<(), Cl
         .delete(args.delete)
         .revoke_devices(args.revoke_devices)
         .concurrency(usize::from(args.apply.concurrency));
-    let planning = Progress::spinner("planning");
-    let plan = Workflows::new(ctx.users()).plan_offboard(emails, options).await;
-    planning.finish();
-    let job = Job { args: &args.apply, resume, permission: OFFBOARD_PERMISSIONS, verb: "offboarding", key: by_email };
+    let plan = plan_offboard(ctx, emails, options, usize::from(args.apply.concurrency)).await;
+    let job = Job { args: &args.apply, resume, permission: permissions::OFFBOARD, verb: "offboarding", key: by_email };
     run_plan(ctx, plan, job).await
+}
+
+/// Plans each person apart, `concurrency` at once and in their order, so that the bar
+/// counts people planned against the total (two or three lookups each).
+async fn plan_offboard(ctx: &Context, emails: Vec<String>, options: OffboardOptions, concurrency: usize) -> Plan {
+    let workflows = Workflows::new(ctx.users());
+    let frame = workflows.plan_offboard(Vec::<String>::new(), options);
+    let planning = Progress::new(emails.len() as u64, "planning").with_cost(2.0, ctx.quota());
+    let mut plans = stream::iter(emails)
+        .map(|email| {
+            let workflows = workflows.clone();
+            async move { workflows.plan_offboard([email], options).await }
+        })
+        .buffered(concurrency);
+    let mut plan = frame.await;
+    let mut planned = 0;
+    while let Some(one) = plans.next().await {
+        plan.people.extend(one.people);
+        planned += 1;
+        planning.update(planned, 0, ctx.budget_wait());
+    }
+    planning.finish();
+    plan
 }
 
 pub(super) async fn reclaim(ctx: &Context, args: ReclaimArgs) -> Result<(), CliError> {
@@ -46,13 +68,13 @@ pub(super) async fn reclaim(ctx: &Context, args: ReclaimArgs) -> Result<(), CliE
     let plan = Workflows::new(ctx.users())
         .plan_reclaim(cutoff, ReclaimOptions::default().exclude(exclude))
         .await
-        .map_err(workflow_error(AUDIT_LOGS_READ));
+        .map_err(workflow_error(permissions::READ));
     planning.finish();
     let mut plan = plan?;
     let before = plan.people.len();
     plan.people.retain(|p| !resume.is_done(&by_user(p.user_id.as_deref(), &p.email)));
     note_resumed(&args.apply, before - plan.people.len());
-    let job = Job { args: &args.apply, resume, permission: SEATS_WRITE, verb: "reclaiming", key: by_user };
+    let job = Job { args: &args.apply, resume, permission: permissions::RECLAIM, verb: "reclaiming", key: by_user };
     run_plan(ctx, plan, job).await
 }
 
@@ -61,7 +83,7 @@ struct Job<'a> {
     args: &'a ApplyArgs,
     resume: Resume,
     /// The token permissions a 403 says are missing.
-    permission: &'static str,
+    permission: Needs,
     /// What the progress bar says is being done ("offboarding").
     verb: &'static str,
     /// What the resume file records for a person (from their user id and email): only
@@ -100,12 +122,28 @@ async fn run_plan(ctx: &Context, plan: Plan, job: Job<'_>) -> Result<(), CliErro
     }
     if !args.yes {
         // Undecided steps are exit 3 even when the reader of the plan went away.
-        let printed = print_plan(ctx, &plan);
-        say!("plan: {summary}. Nothing was changed: run again with --yes to apply it.");
-        return match plan.people_undecided() {
-            0 => printed,
-            n => Err(undecided(n, &plan, job.permission)),
+        let mut printed = print_plan(ctx, &plan);
+        let something = plan.pending_steps() + plan.undecided_steps() > 0;
+        // On a terminal the plan is followed by the question; elsewhere only --yes applies.
+        let asking = something && confirm::can_ask();
+        let agreed = if asking {
+            say!("plan: {summary}.");
+            std::mem::replace(&mut printed, Ok(()))?;
+            confirm::ask("Apply?")?
+        } else {
+            false
         };
+        if !agreed {
+            match (something, asking) {
+                (false, _) => say!("plan: {summary}. Nothing to change."),
+                (true, true) => say!("declined: nothing changed"),
+                (true, false) => say!("plan: {summary}. Nothing was changed: run again with --yes to apply it."),
+            }
+            return match plan.people_undecided() {
+                0 => printed,
+                n => Err(undecided(n, &plan, job.permission)),
+            };
+        }
     }
     say!("applying: {summary}");
     let Job { resume, key, permission, verb, .. } = job;
@@ -135,7 +173,7 @@ async fn run_plan(ctx: &Context, plan: Plan, job: Job<'_>) -> Result<(), CliErro
 }
 
 /// Exit 3 for a plan only: a lookup failed for some people, so their steps are undecided.
-fn undecided(people: usize, plan: &Plan, permission: &str) -> CliError {
+fn undecided(people: usize, plan: &Plan, permission: Needs) -> CliError {
     CliError::Partial {
         message: format!(
             "a lookup failed while planning for {} of {}: {} undecided",
@@ -145,7 +183,8 @@ fn undecided(people: usize, plan: &Plan, permission: &str) -> CliError {
         ),
         hint: Some(format!(
             "the plan names each error; --yes looks those people up again and reports them failed if that fails \
-             too (a 403 means the API token lacks \"{permission}\")"
+             too (a 403 means the API token lacks {})",
+            permissions::quoted(permission)
         )),
     }
 }
@@ -174,7 +213,7 @@ fn interrupted(report: &Report, args: &ApplyArgs) -> CliError {
 }
 
 /// Exit 3: who failed is in the report; say how to retry, and which permissions a 403 asks for.
-fn partial_failure(report: &Report, args: &ApplyArgs, permission: &str) -> CliError {
+fn partial_failure(report: &Report, args: &ApplyArgs, permission: Needs) -> CliError {
     let message = format!(
         "{} of {} failed ({} done)",
         report.people_unfinished(),
@@ -197,7 +236,7 @@ fn partial_failure(report: &Report, args: &ApplyArgs, permission: &str) -> CliEr
         .flat_map(|p| &p.steps)
         .any(|s| matches!(&s.outcome, Outcome::Failed { error } if error.status == Some(403)));
     if forbidden {
-        hint.push_str(&format!("; a 403 means the API token lacks \"{permission}\""));
+        hint.push_str(&format!("; a 403 means the API token lacks {}", permissions::quoted(permission)));
     }
     CliError::Partial { message, hint: Some(hint) }
 }

@@ -2,6 +2,7 @@
 
 mod applying;
 mod bulk;
+mod config;
 mod reports;
 mod sessions;
 mod users;
@@ -17,11 +18,17 @@ use crate::args::{Cli, Command, SeatsCommand};
 use crate::config::Context;
 use crate::errors::CliError;
 use crate::output::{Record, Shape, Sink};
+use crate::permissions::Needs;
 
 /// Runs `cli`'s command, with the demo server (if any) stopped afterwards either way.
 pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
+    // The config commands send nothing: they need no account and no credential.
+    let command = match cli.command {
+        Command::Config(command) => return config::run(&cli.global, command),
+        command => command,
+    };
     let ctx = Context::open(&cli.global).await?;
-    let result = match cli.command {
+    let result = match command {
         Command::Users(command) => users::run(&ctx, command).await,
         Command::Sessions(command) => sessions::run(&ctx, command).await,
         Command::Seats(SeatsCommand::Count) => reports::seats_count(&ctx).await,
@@ -30,15 +37,17 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Export(args) => reports::export(&ctx, args).await,
         Command::Identity { user } => sessions::identity(&ctx, &user).await,
         Command::FailedLogins { user } => sessions::failed_logins(&ctx, &user).await,
+        Command::Config(_) => Ok(()),
     };
+    let result = result.map_err(|e| e.with_quota(ctx.quota()));
     ctx.close().await;
     result
 }
 
 /// Wraps a workflow's error of a command that needs `permission`.
-fn workflow_error(permission: &'static str) -> impl FnOnce(WorkflowError) -> CliError {
+fn workflow_error(permission: Needs) -> impl FnOnce(WorkflowError) -> CliError {
     move |error| match error {
-        WorkflowError::Api(source) => CliError::Api { source, needs: permission },
+        WorkflowError::Api(source) => CliError::Api { source, needs: permission, quota: None },
         other => CliError::Failed { message: other.to_string(), hint: None },
     }
 }
@@ -54,7 +63,7 @@ fn print_one<R: Record>(ctx: &Context, record: &R) -> Result<(), CliError> {
 async fn print_stream<R: Record>(
     ctx: &Context,
     items: impl Stream<Item = Result<R, SdkError>>,
-    permission: &'static str,
+    permission: Needs,
 ) -> Result<usize, CliError> {
     let mut sink = Sink::new::<R>(ctx.format, Shape::Many, io::stdout());
     let mut items = std::pin::pin!(items);

@@ -9,12 +9,13 @@ use super::{print_one, workflow_error};
 use crate::args::{ExportArgs, ExportPart};
 use crate::config::Context;
 use crate::console::say;
-use crate::errors::{AUDIT_LOGS_READ, CliError};
+use crate::errors::CliError;
 use crate::output::{ExportRow, Shape, Sink};
+use crate::permissions::READ;
 use crate::progress::Progress;
 
 pub(super) async fn seats_count(ctx: &Context) -> Result<(), CliError> {
-    let counts = Workflows::new(ctx.users()).seat_counts().await.map_err(workflow_error(AUDIT_LOGS_READ))?;
+    let counts = Workflows::new(ctx.users()).seat_counts().await.map_err(workflow_error(READ))?;
     print_one(ctx, &counts)
 }
 
@@ -30,11 +31,21 @@ pub(super) async fn export(ctx: &Context, args: ExportArgs) -> Result<(), CliErr
         .sessions(with(ExportPart::Sessions))
         .failed_logins(with(ExportPart::FailedLogins))
         .identity(with(ExportPart::Identity));
+    // On a terminal, the first page's total_count gives the bar its length (one request of
+    // one user); a log or CI job, which sees no bar, does not pay for it.
+    let users = if Progress::visible() {
+        let first = ctx.users().list().per_page(1).pages().next().await;
+        first.and_then(Result::ok).and_then(|page| page.result_info?.total_count)
+    } else {
+        None
+    };
+    let parts = [ExportPart::Sessions, ExportPart::FailedLogins, ExportPart::Identity];
+    let per_user = parts.iter().filter(|p| with(**p)).count() as f64;
     let workflows = Workflows::new(ctx.users());
     let mut rows = workflows.audit(options);
     let mut sink = Sink::new::<ExportRow>(ctx.format, Shape::Many, std::io::stdout());
-    let (mut total, mut failed, mut list_failure) = (0_usize, 0_usize, None);
-    let progress = Progress::counter("exporting");
+    let (mut total, mut failed, mut list_failure, mut last_hint) = (0_usize, 0_usize, None, None);
+    let progress = Progress::counter("exporting", users).with_cost(per_user, ctx.quota());
     // Read to the end whatever fails: a failure to list ends the stream by itself, and a
     // failure taken for one by mistake costs no row.
     while let Some(row) = rows.next().await {
@@ -44,7 +55,10 @@ pub(super) async fn export(ctx: &Context, args: ExportArgs) -> Result<(), CliErr
             Ok(row) => sink.write(&ExportRow::new(&row))?,
             Err(e) if is_user_failure(&e) => {
                 failed += 1;
-                progress.println(&workflow_error(AUDIT_LOGS_READ)(e).render());
+                // One line per user; the hint (the same for each) once, at the end.
+                let (message, hint) = workflow_error(READ)(e).with_quota(ctx.quota()).parts();
+                progress.println(&format!("error: {message}"));
+                last_hint = hint.or(last_hint);
             }
             Err(e) => {
                 failed += 1;
@@ -59,12 +73,15 @@ pub(super) async fn export(ctx: &Context, args: ExportArgs) -> Result<(), CliErr
             "note: the export is incomplete: listing the users failed after {} rows; the users after them are missing",
             total - failed
         );
-        return Err(workflow_error(AUDIT_LOGS_READ)(e));
+        return Err(workflow_error(READ)(e));
     }
     if failed > 0 {
         return Err(CliError::Partial {
             message: format!("the details of {failed} of {total} users could not be read; their rows are missing"),
-            hint: Some("the errors above name each user; run the export again to retry".into()),
+            hint: Some(match last_hint {
+                Some(hint) => format!("{hint}; the errors above name each user"),
+                None => "the errors above name each user; run the export again to retry".into(),
+            }),
         });
     }
     Ok(())

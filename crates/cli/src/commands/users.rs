@@ -7,14 +7,15 @@ use super::{print_one, print_stream, workflow_error};
 use crate::args::{ListArgs, UsersCommand};
 use crate::config::Context;
 use crate::confirm;
-use crate::errors::{AUDIT_LOGS_READ, CliError, SEATS_WRITE};
+use crate::errors::CliError;
 use crate::output::DeletedUser;
+use crate::permissions::{CHANGE, READ};
 
 pub(super) async fn run(ctx: &Context, command: UsersCommand) -> Result<(), CliError> {
     match command {
         UsersCommand::List(args) => list(ctx, args).await,
         UsersCommand::Get { id } => {
-            let user = ctx.users().get(&id).await.map_err(CliError::api(AUDIT_LOGS_READ))?;
+            let user = ctx.users().get(&id).await.map_err(CliError::api(READ))?;
             print_one(ctx, &user)
         }
         UsersCommand::Find { email } => find(ctx, &email).await,
@@ -23,12 +24,12 @@ pub(super) async fn run(ctx: &Context, command: UsersCommand) -> Result<(), CliE
             if let Some(name) = name {
                 params = params.name(name);
             }
-            let user = ctx.users().create(params).await.map_err(CliError::api(SEATS_WRITE))?;
+            let user = ctx.users().create(params).await.map_err(CliError::api(CHANGE))?;
             print_one(ctx, &user)
         }
         UsersCommand::Rename { id, email, name } => {
             let params = UpdateUserParams::new(email, name);
-            let user = ctx.users().update(&id, params).await.map_err(CliError::api(SEATS_WRITE))?;
+            let user = ctx.users().update(&id, params).await.map_err(CliError::api(CHANGE))?;
             print_one(ctx, &user)
         }
         UsersCommand::Delete { id, yes } => delete(ctx, &id, yes).await,
@@ -46,13 +47,13 @@ async fn list(ctx: &Context, args: ListArgs) -> Result<(), CliError> {
     if let Some(name) = args.name {
         request = request.name(name);
     }
-    print_stream(ctx, request.items(), AUDIT_LOGS_READ).await.map(drop)
+    print_stream(ctx, request.items(), READ).await.map(drop)
 }
 
 /// The workflows' exact match: the API's email filter is not documented as exact, and two
 /// users differing only in case are refused rather than one of them picked.
 async fn find(ctx: &Context, email: &str) -> Result<(), CliError> {
-    let found = Workflows::new(ctx.users()).find_by_email(email).await.map_err(workflow_error(AUDIT_LOGS_READ))?;
+    let found = Workflows::new(ctx.users()).find_by_email(email).await.map_err(workflow_error(READ))?;
     let Some(user) = found else {
         return Err(CliError::Failed {
             message: format!("no user has the email {email:?}"),
@@ -70,7 +71,7 @@ async fn delete(ctx: &Context, id: &UserId, yes: bool) -> Result<(), CliError> {
                 Some(format!("cfzt users delete {id} --yes")),
             ));
         }
-        let user = ctx.users().get(id).await.map_err(CliError::api(AUDIT_LOGS_READ))?;
+        let user = ctx.users().get(id).await.map_err(CliError::api(READ))?;
         let who = match (&user.name, &user.email) {
             (Some(name), Some(email)) => format!("{name} <{email}>"),
             (None, Some(email)) => email.clone(),
@@ -79,9 +80,11 @@ async fn delete(ctx: &Context, id: &UserId, yes: bool) -> Result<(), CliError> {
         let question =
             format!("Delete the Access user {} ({id})? This also frees their seats.", crate::sanitize::clean(&who));
         if !confirm::ask(&question)? {
-            return Err(CliError::Declined("declined: nothing was deleted".into()));
+            // Declining is an answer, not a failure.
+            crate::console::say!("declined: nothing changed");
+            return Ok(());
         }
     }
-    ctx.users().delete(id).await.map_err(CliError::api(SEATS_WRITE))?;
+    ctx.users().delete(id).await.map_err(CliError::api(CHANGE))?;
     print_one(ctx, &DeletedUser { id: id.to_string(), deleted: true })
 }

@@ -11,6 +11,10 @@ use tokio::runtime::Runtime;
 
 pub use cfzt_fake_server::{DEMO_SESSION_NONCE, DEMO_USER_EMAIL, DEMO_USER_ID};
 
+/// A config file that does not exist: the tests' default, so that none reads the config
+/// of the person running them.
+pub const NO_CONFIG: &str = "/nonexistent/cfzt-tests/config.toml";
+
 /// The token the tests send.
 pub const TOKEN: &str = "test-token";
 
@@ -62,9 +66,12 @@ pub fn cfzt(args: &[&str]) -> Command {
         "CLOUDFLARE_ACCOUNT_ID",
         "CLOUDFLARE_BASE_URL",
         "CFZT_BUDGET_URL",
+        "CFZT_PROFILE",
     ] {
         cmd.env_remove(var);
     }
+    // Never the config file of the person running the tests.
+    cmd.env("CFZT_CONFIG", NO_CONFIG);
     cmd.args(args).timeout(std::time::Duration::from_secs(60));
     cmd
 }
