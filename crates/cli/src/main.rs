@@ -19,13 +19,30 @@ mod output;
 mod progress;
 mod resume;
 mod sanitize;
+mod shell;
+mod view;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let mut cli = args::Cli::parse();
+    if let Err(e) = view::settle(&mut cli) {
+        console::say_line(&e.render());
+        return ExitCode::from(e.exit_code());
+    }
+    // Completions and man pages need no account, no runtime and no server.
+    if let Some(result) = shell::run(&cli.command) {
+        return match result {
+            Ok(()) => ExitCode::from(errors::EXIT_OK),
+            Err(e) if e.is_broken_pipe() => ExitCode::from(errors::EXIT_OK),
+            Err(e) => {
+                console::say_line(&e.render());
+                ExitCode::from(e.exit_code())
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {

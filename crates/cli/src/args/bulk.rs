@@ -35,8 +35,8 @@ pub(crate) enum SeatsCommand {
 /// What every plan -> apply command takes.
 #[derive(Debug, Args)]
 pub(crate) struct ApplyArgs {
-    /// Apply the plan. Without it the plan is printed and nothing changes.
-    #[arg(long, short = 'y')]
+    /// Apply the plan. Without it the plan is printed and nothing changes. --force is the same.
+    #[arg(long, short = 'y', visible_alias = "force")]
     pub(crate) yes: bool,
     /// Record each finished item in FILE; a rerun with the same FILE skips them.
     #[arg(long, value_name = "FILE")]

@@ -61,8 +61,10 @@ the steps under way are abandoned and reported as interrupted (they may have tak
 }
 
 mod bulk;
+mod view;
 
 pub(crate) use bulk::{ApplyArgs, ExportArgs, ExportPart, OffboardArgs, ReclaimArgs, SeatsCommand};
+pub(crate) use view::{ColorChoice, CompletionsArgs, ManArgs, ViewArgs};
 
 /// Output rules and exit codes, shown after the top-level help.
 pub(crate) const AFTER_HELP: &str = concat!(
@@ -87,6 +89,8 @@ pub(crate) const AFTER_HELP: &str = concat!(
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) global: GlobalArgs,
+    #[command(flatten, next_help_heading = "Output options")]
+    pub(crate) view: ViewArgs,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -197,6 +201,16 @@ pub(crate) enum Command {
         /// The user's id.
         user: UserId,
     },
+    /// Print a completion script for bash, zsh, fish or powershell.
+    #[command(after_help = examples!(
+        "cfzt completions bash > ~/.local/share/bash-completion/completions/cfzt",
+        "cfzt completions zsh > \"${fpath[1]}/_cfzt\"",
+        "cfzt completions fish > ~/.config/fish/completions/cfzt.fish",
+    ))]
+    Completions(CompletionsArgs),
+    /// Print the cfzt(1) man page, or write one page per command into a directory.
+    #[command(after_help = examples!("cfzt man | man -l -", "cfzt man --dir ~/.local/share/man/man1"))]
+    Man(ManArgs),
 }
 
 /// `cfzt users ...`.
@@ -248,8 +262,8 @@ pub(crate) enum UsersCommand {
     Delete {
         /// The user's id.
         id: UserId,
-        /// Delete without asking (required when stdin is not a terminal).
-        #[arg(long, short = 'y')]
+        /// Delete without asking (required when stdin is not a terminal); --force is the same.
+        #[arg(long, short = 'y', visible_alias = "force")]
         yes: bool,
     },
 }

@@ -30,6 +30,8 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Export(args) => reports::export(&ctx, args).await,
         Command::Identity { user } => sessions::identity(&ctx, &user).await,
         Command::FailedLogins { user } => sessions::failed_logins(&ctx, &user).await,
+        // Run by `main` before any context is opened.
+        Command::Completions(_) | Command::Man(_) => Ok(()),
     };
     ctx.close().await;
     result
