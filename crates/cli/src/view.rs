@@ -32,11 +32,12 @@ pub(crate) fn settle(cli: &mut Cli) -> Result<(), CliError> {
     if let Some(expr) = &view.jq {
         jq::check(expr).map_err(|e| CliError::usage(format!("--jq: {e}"), None))?;
     }
+    let stdout_is_terminal = std::io::stdout().is_terminal();
+    let format = Format::resolve(cli.global.output, stdout_is_terminal, false);
     let fields = match &view.fields {
-        Some(fields) => Some(check_fields(&cli.command, cli.global.output, fields)?),
+        Some(fields) => Some(check_fields(&cli.command, format, fields)?),
         None => None,
     };
-    let stdout_is_terminal = std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR");
     let force = std::env::var_os("CLICOLOR_FORCE");
     let colour = colour(view.color, stdout_is_terminal, no_color.as_deref(), force.as_deref());
@@ -73,12 +74,14 @@ fn format_name(format: Format) -> &'static str {
     }
 }
 
-/// `--fields`, checked against the columns `command` prints; they apply to tables and CSV.
-fn check_fields(command: &Command, output: Option<Format>, fields: &[String]) -> Result<Vec<String>, CliError> {
-    if let Some(format @ (Format::Json | Format::Ndjson)) = output {
+/// `--fields`, checked against the columns `command` prints; they apply to tables and CSV,
+/// so with JSON or NDJSON (chosen, or the default off a terminal) they are a usage error
+/// rather than ignored.
+fn check_fields(command: &Command, format: Format, fields: &[String]) -> Result<Vec<String>, CliError> {
+    if let Format::Json | Format::Ndjson = format {
         return Err(CliError::usage(
-            format!("--fields picks the columns of table and CSV output, not of -o {}", format_name(format)),
-            Some("use --jq to pick from JSON, e.g. --jq '.[] | {email, name}'".into()),
+            format!("--fields picks the columns of table and CSV output, not of {} output", format_name(format)),
+            Some("add -o csv or -o table, or pick from JSON with --jq, e.g. --jq '.[] | {email, name}'".into()),
         ));
     }
     let Some(valid) = columns(command) else {

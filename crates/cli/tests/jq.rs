@@ -105,8 +105,11 @@ fn unknown_fields_are_usage_errors_listing_the_valid_ones() {
     // The valid fields depend on what the command prints.
     let output = run(&mut fake.cfzt(&["offboard", DEMO_USER_EMAIL, "-o", "csv", "--fields", "outcome"]), 2);
     assert!(stderr(&output).contains("valid fields: email,user_id,action,step,reason"), "{}", stderr(&output));
-    // JSON is shaped with --jq, not --fields.
-    let output = run(&mut fake.cfzt(&["users", "list", "-o", "json", "--fields", "email"]), 2);
-    assert!(stderr(&output).contains("--jq"), "{}", stderr(&output));
+    // JSON is shaped with --jq, not --fields; off a terminal the default is NDJSON, so
+    // --fields without -o says so rather than doing nothing.
+    for argv in [&["users", "list", "-o", "json", "--fields", "email"][..], &["users", "list", "--fields", "email"]] {
+        let output = run(&mut fake.cfzt(argv), 2);
+        assert!(stderr(&output).contains("-o csv") && stderr(&output).contains("--jq"), "{}", stderr(&output));
+    }
     assert_eq!(fake.server.journal().len(), 0, "nothing is sent");
 }

@@ -20,7 +20,8 @@ pub(crate) struct ViewArgs {
     pub(crate) jq: Option<String>,
 
     /// The columns of table and CSV output, in this order, e.g. --fields email,name,id.
-    /// An unknown name is a usage error that lists the valid ones.
+    /// An unknown name is a usage error that lists the valid ones; so is --fields with JSON
+    /// or NDJSON output (the default off a terminal: add -o csv or -o table).
     #[arg(long, global = true, value_name = "A,B,C", value_delimiter = ',')]
     pub(crate) fields: Option<Vec<String>>,
 
