@@ -4,6 +4,7 @@
 //! never panics the command (`eprintln!` would, and the crate forbids it).
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::sanitize::clean;
 
@@ -15,9 +16,27 @@ macro_rules! say {
 }
 pub(crate) use say;
 
+/// `--quiet`: notes and progress are not written.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Sets `--quiet`.
+pub(crate) fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+/// `true` with `--quiet`: no notes, no progress.
+pub(crate) fn is_quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
 /// Writes `text` and a line feed to stderr, each of its lines cleaned of control and
 /// format characters; a failure to write is ignored (there is nowhere left to report it).
+/// With `--quiet` only errors and warnings are written: lines that start `error:` or
+/// `warning:`, and the lines that follow them.
 pub(crate) fn say_line(text: &str) {
+    if is_quiet() && !(text.starts_with("error:") || text.starts_with("warning:")) {
+        return;
+    }
     let _ = std::io::stderr().lock().write_all(lines(text).as_bytes());
 }
 

@@ -22,13 +22,30 @@ mod progress;
 mod resume;
 mod sanitize;
 mod settings;
+mod shell;
+mod view;
 
 use std::process::ExitCode;
 
 use clap::FromArgMatches;
 
 fn main() -> ExitCode {
-    let cli = args::Cli::from_arg_matches(&args::command().get_matches()).unwrap_or_else(|e| e.exit());
+    let mut cli = args::Cli::from_arg_matches(&args::command().get_matches()).unwrap_or_else(|e| e.exit());
+    if let Err(e) = view::settle(&mut cli) {
+        console::say_line(&e.render());
+        return ExitCode::from(e.exit_code());
+    }
+    // Completions and man pages need no account, no runtime and no server.
+    if let Some(result) = shell::run(&cli.command) {
+        return match result {
+            Ok(()) => ExitCode::from(errors::EXIT_OK),
+            Err(e) if e.is_broken_pipe() => ExitCode::from(errors::EXIT_OK),
+            Err(e) => {
+                console::say_line(&e.render());
+                ExitCode::from(e.exit_code())
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {

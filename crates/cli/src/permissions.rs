@@ -47,6 +47,8 @@ pub(crate) const COMMANDS: &[(&str, Needs)] = &[
     ("config list", NONE),
     ("config show", NONE),
     ("config set", NONE),
+    ("completions", NONE),
+    ("man", NONE),
 ];
 
 /// What `command` needs; `None` for a command missing from the table (a test checks there

@@ -48,6 +48,7 @@ impl Progress {
     }
 
     fn with(total: Option<u64>, template: &str, verb: &'static str, visible: bool) -> Progress {
+        let visible = visible && !crate::console::is_quiet();
         let target = if visible { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
         let bar = ProgressBar::with_draw_target(total, target);
         if let Ok(style) = ProgressStyle::with_template(template) {

@@ -157,3 +157,26 @@ fn the_export_bar_counts_against_the_total_from_the_first_page() {
     wait_for("the bar with its total", Duration::from_secs(30), || bar(&tmux.pane()));
     assert_eq!(tmux.exit_code(), 0, "{}", tmux.pane());
 }
+
+#[test]
+fn status_cells_are_coloured_on_a_terminal_unless_told_not_to() {
+    // (name, environment, arguments, coloured); --quiet drops notes, not colour
+    for (name, prefix, args, coloured) in [
+        ("colour", "", "", true),
+        ("no-color", "NO_COLOR=1 ", "", false),
+        ("never", "", "--color never", false),
+        ("quiet", "", "--quiet", true),
+    ] {
+        let fake = Fake::start();
+        let line = format!("{prefix}{}", cfzt_line(&fake, &format!("offboard jdoe@example.com --yes {args}")));
+        let Some(tmux) = Tmux::start(name, &line) else { return };
+        assert_eq!(tmux.exit_code(), 0, "{}", tmux.pane());
+        // -e keeps the escape sequences of the pane.
+        let pane = tmux.run(&["capture-pane", "-e", "-p", "-t", "cfzt"]);
+        let done = pane.lines().find(|l| l.contains("revoke_sessions")).unwrap_or_else(|| panic!("{pane}"));
+        assert_eq!(done.contains("\u{1b}[32m"), coloured, "{name}: {done:?}");
+        if args == "--quiet" {
+            assert!(!pane.contains("done: "), "--quiet drops the summary:\n{pane}");
+        }
+    }
+}

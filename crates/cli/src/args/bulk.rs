@@ -36,8 +36,9 @@ pub(crate) enum SeatsCommand {
 #[derive(Debug, Args)]
 pub(crate) struct ApplyArgs {
     /// Apply the plan without asking. Without it the plan is printed, and applied only if the
-    /// person at the terminal answers yes to "Apply? [y/N]" (off a terminal, never).
-    #[arg(long, short = 'y')]
+    /// person at the terminal answers yes to "Apply? [y/N]" (off a terminal, never). --force is
+    /// the same.
+    #[arg(long, short = 'y', visible_alias = "force")]
     pub(crate) yes: bool,
     /// Record each finished item in FILE; a rerun with the same FILE skips them.
     #[arg(long, value_name = "FILE")]

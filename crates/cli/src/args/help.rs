@@ -117,7 +117,7 @@ pub(crate) const JOBS: &[(&str, &[&str])] = &[
     ("Change", &["users create", "users rename", "users delete"]),
     ("Bulk (a plan; --yes applies it)", &["offboard", "reclaim"]),
     ("Audit", &["export", "seats count"]),
-    ("Set up", &["config list", "config show", "config set"]),
+    ("Set up", &["config list", "config show", "config set", "completions", "man"]),
 ];
 
 /// The command tree with what the derive cannot write: the root help's commands by job,

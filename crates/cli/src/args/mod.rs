@@ -13,6 +13,7 @@ mod help;
 mod bulk;
 mod config;
 mod values;
+mod view;
 
 pub(crate) use bulk::{ApplyArgs, ExportArgs, ExportPart, OffboardArgs, ReclaimArgs, SeatsCommand};
 pub(crate) use config::ConfigCommand;
@@ -21,6 +22,7 @@ use help::{ABOUT, AFTER_HELP, LONG_ABOUT, ROOT_TEMPLATE};
 pub(crate) use values::{
     DEFAULT_DEADLINE, DeadlineArg, RateLimitArg, parse_deadline, parse_duration, parse_rate_limit,
 };
+pub(crate) use view::{ColorChoice, CompletionsArgs, ManArgs, ViewArgs};
 
 /// `cfzt`: the parsed command line.
 #[derive(Debug, Parser)]
@@ -29,6 +31,8 @@ pub(crate) use values::{
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) global: GlobalArgs,
+    #[command(flatten, next_help_heading = "Output options")]
+    pub(crate) view: ViewArgs,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -153,6 +157,16 @@ pub(crate) enum Command {
         /// The user's id.
         user: UserId,
     },
+    /// Print a completion script for bash, zsh, fish or powershell.
+    #[command(after_help = examples!(
+        "cfzt completions bash > ~/.local/share/bash-completion/completions/cfzt",
+        "cfzt completions zsh > \"${fpath[1]}/_cfzt\"",
+        "cfzt completions fish > ~/.config/fish/completions/cfzt.fish",
+    ))]
+    Completions(CompletionsArgs),
+    /// Print the cfzt(1) man page, or write one page per command into a directory.
+    #[command(after_help = examples!("cfzt man | man -l -", "cfzt man --dir ~/.local/share/man/man1"))]
+    Man(ManArgs),
 }
 
 /// `cfzt users ...`.
@@ -204,8 +218,8 @@ pub(crate) enum UsersCommand {
     Delete {
         /// The user's id.
         id: UserId,
-        /// Delete without asking (required when stdin is not a terminal).
-        #[arg(long, short = 'y')]
+        /// Delete without asking (required when stdin is not a terminal); --force is the same.
+        #[arg(long, short = 'y', visible_alias = "force")]
         yes: bool,
     },
 }

@@ -38,6 +38,8 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Identity { user } => sessions::identity(&ctx, &user).await,
         Command::FailedLogins { user } => sessions::failed_logins(&ctx, &user).await,
         Command::Config(_) => Ok(()),
+        // Run by `main` before any context is opened.
+        Command::Completions(_) | Command::Man(_) => Ok(()),
     };
     let result = result.map_err(|e| e.with_quota(ctx.quota()));
     ctx.close().await;

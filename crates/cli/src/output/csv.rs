@@ -13,7 +13,9 @@ use crate::sanitize::{clean, defuse_formula};
 
 pub(crate) struct CsvSink<W: Write> {
     writer: csv::Writer<W>,
-    columns: &'static [&'static str],
+    columns: Vec<&'static str>,
+    /// For each column, its index in the record's cells.
+    picks: Vec<usize>,
     header_written: bool,
     /// Cells exactly as given (`--csv-raw`), not made safe.
     raw: bool,
@@ -22,12 +24,13 @@ pub(crate) struct CsvSink<W: Write> {
 impl<W: Write> CsvSink<W> {
     /// A sink for items of type `R`; `raw` writes their cells exactly as given.
     pub(crate) fn new<R: Record>(writer: W, raw: bool) -> Self {
-        Self { writer: csv::Writer::from_writer(writer), columns: R::COLUMNS, header_written: false, raw }
+        let (columns, picks) = super::chosen_columns::<R>(R::COLUMNS);
+        Self { writer: csv::Writer::from_writer(writer), columns, picks, header_written: false, raw }
     }
 
     fn header(&mut self) -> io::Result<()> {
         if !self.header_written {
-            self.writer.write_record(self.columns).map_err(io_error)?;
+            self.writer.write_record(&self.columns).map_err(io_error)?;
             self.header_written = true;
         }
         Ok(())
@@ -36,7 +39,7 @@ impl<W: Write> CsvSink<W> {
     pub(crate) fn write<R: Record>(&mut self, record: &R) -> io::Result<()> {
         self.header()?;
         let cells = record.cells();
-        let cells = cells.iter().map(|c| c.as_deref().unwrap_or(""));
+        let cells = self.picks.iter().map(|&i| cells.get(i).and_then(|c| c.as_deref()).unwrap_or(""));
         if self.raw {
             self.writer.write_record(cells)
         } else {

@@ -100,13 +100,19 @@ impl<W: Write> JsonSink<W> {
         Ok(())
     }
 
-    pub(crate) fn finish(mut self) -> io::Result<()> {
+    pub(crate) fn finish(self) -> io::Result<()> {
+        self.finish_into().map(drop)
+    }
+
+    /// Writes the closing parts, flushes, and gives the writer back (`--jq` reads it).
+    pub(crate) fn finish_into(mut self) -> io::Result<W> {
         match (self.shape, self.written) {
             (Shape::Many, 0) => self.writer.write_all(b"[]\n")?,
             (Shape::Many, _) => self.writer.write_all(b"\n]\n")?,
             (Shape::One, _) => self.writer.write_all(b"\n")?,
         }
-        self.writer.flush()
+        self.writer.flush()?;
+        Ok(self.writer)
     }
 }
 

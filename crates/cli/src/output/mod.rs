@@ -2,11 +2,13 @@
 
 mod bulk;
 mod csv;
+pub(crate) mod jq;
 mod json;
 mod records;
 mod table;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -41,6 +43,41 @@ impl Format {
     }
 }
 
+/// The output options every sink follows, settled once before the command runs
+/// (`crate::view::settle`): global, as they are for the process.
+#[derive(Debug, Default)]
+pub(crate) struct Settings {
+    /// `--jq`: the filter JSON output goes through.
+    pub(crate) jq: Option<String>,
+    /// `--fields`: the columns of tables and CSV, checked against the command's record.
+    pub(crate) fields: Option<Vec<String>>,
+    /// Whether tables are coloured.
+    pub(crate) colour: bool,
+}
+
+static SETTINGS: OnceLock<Settings> = OnceLock::new();
+
+/// Records the output options; the first call wins.
+pub(crate) fn settle(settings: Settings) {
+    let _ = SETTINGS.set(settings);
+}
+
+/// The output options, or the defaults when none were settled (unit tests).
+pub(crate) fn settings() -> &'static Settings {
+    static DEFAULT: Settings = Settings { jq: None, fields: None, colour: false };
+    SETTINGS.get().unwrap_or(&DEFAULT)
+}
+
+/// The columns a sink for `R` shows: `--fields` in its order, else `default`.
+fn chosen_columns<R: Record>(default: &'static [&'static str]) -> (Vec<&'static str>, Vec<usize>) {
+    let names: Vec<&'static str> = match &settings().fields {
+        Some(fields) => fields.iter().filter_map(|f| R::COLUMNS.iter().find(|c| **c == f.as_str()).copied()).collect(),
+        None => default.to_vec(),
+    };
+    let picks = names.iter().filter_map(|name| R::COLUMNS.iter().position(|c| c == name)).collect();
+    (names, picks)
+}
+
 /// Whether a command prints one item or a list: JSON and tables print them differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Shape {
@@ -66,6 +103,8 @@ pub(crate) enum Sink<W: Write> {
     Ndjson(json::NdjsonSink<W>),
     // Boxed: the CSV writer holds its buffer's bookkeeping inline.
     Csv(Box<csv::CsvSink<W>>),
+    /// JSON held back to be filtered by `--jq` at the end, then written to the writer.
+    Jq(json::JsonSink<Vec<u8>>, W),
 }
 
 impl<W: Write> Sink<W> {
@@ -73,6 +112,7 @@ impl<W: Write> Sink<W> {
     pub(crate) fn new<R: Record>(format: Format, shape: Shape, writer: W) -> Self {
         match format {
             Format::Table => Sink::Table(table::TableSink::new::<R>(shape, writer)),
+            Format::Json if settings().jq.is_some() => Sink::Jq(json::JsonSink::new(shape, Vec::new()), writer),
             Format::Json => Sink::Json(json::JsonSink::new(shape, writer)),
             Format::Ndjson => Sink::Ndjson(json::NdjsonSink::new(writer)),
             Format::Csv => Sink::Csv(Box::new(csv::CsvSink::new::<R>(writer, false))),
@@ -87,6 +127,7 @@ impl<W: Write> Sink<W> {
             Sink::Json(s) => s.write(record),
             Sink::Ndjson(s) => s.write(record),
             Sink::Csv(s) => s.write(record),
+            Sink::Jq(s, _) => s.write(record),
         }
     }
 
@@ -97,6 +138,7 @@ impl<W: Write> Sink<W> {
             Sink::Json(s) => s.finish(),
             Sink::Ndjson(s) => s.finish(),
             Sink::Csv(s) => (*s).finish(),
+            Sink::Jq(s, writer) => filter_json(&s.finish_into()?, writer),
         }
     }
 }
@@ -108,8 +150,19 @@ pub(crate) fn print_one<R: Record, W: Write>(format: Format, writer: W, record: 
     sink.finish()
 }
 
-/// Prints any value as one pretty JSON document (a plan, a report).
+/// Runs `--jq` on the JSON document `json` and writes its results to `writer`.
+fn filter_json<W: Write>(json: &[u8], mut writer: W) -> io::Result<()> {
+    let expr = settings().jq.as_deref().unwrap_or(".");
+    jq::run(expr, json, &mut writer, io::stdout().is_terminal())
+}
+
+/// Prints any value as one pretty JSON document (a plan, a report), through `--jq` if given.
 pub(crate) fn print_json<T: Serialize, W: Write>(mut writer: W, value: &T) -> io::Result<()> {
+    if settings().jq.is_some() {
+        let mut json = Vec::new();
+        json::write_json(&mut json, value, false)?;
+        return filter_json(&json, writer);
+    }
     json::write_json(&mut writer, value, true)?;
     writer.write_all(b"\n")?;
     writer.flush()

@@ -20,7 +20,7 @@ const NONE: &str = "-";
 pub(crate) struct TableSink<W: Write> {
     writer: W,
     shape: Shape,
-    columns: &'static [&'static str],
+    columns: Vec<&'static str>,
     /// For each table column, its index in the record's cells.
     picks: Vec<usize>,
     held: Vec<Vec<String>>,
@@ -30,15 +30,9 @@ pub(crate) struct TableSink<W: Write> {
 impl<W: Write> TableSink<W> {
     pub(crate) fn new<R: Record>(shape: Shape, writer: W) -> Self {
         let (columns, picks) = match shape {
-            Shape::Many => {
-                let picks = R::TABLE_COLUMNS
-                    .iter()
-                    .filter_map(|name| R::COLUMNS.iter().position(|c| c == name))
-                    .collect::<Vec<_>>();
-                (R::TABLE_COLUMNS, picks)
-            }
+            Shape::Many => super::chosen_columns::<R>(R::TABLE_COLUMNS),
             // One item shows every field: there is room for them, one per line.
-            Shape::One => (R::COLUMNS, (0..R::COLUMNS.len()).collect()),
+            Shape::One => super::chosen_columns::<R>(R::COLUMNS),
         };
         Self { writer, shape, columns, picks, held: Vec::new(), widths: None }
     }
@@ -91,11 +85,13 @@ impl<W: Write> TableSink<W> {
             if i > 0 {
                 line.push_str("  ");
             }
-            line.push_str(cell);
-            if i + 1 < row.len() {
-                let width = widths.get(i).copied().unwrap_or(0);
-                line.extend(std::iter::repeat_n(' ', width.saturating_sub(cell.width())));
-            }
+            let padding = match (i + 1 < row.len(), widths.get(i)) {
+                (true, Some(width)) => width.saturating_sub(cell.width()),
+                _ => 0,
+            };
+            let column = self.columns.get(i).copied().unwrap_or_default();
+            line.push_str(&paint(column, cell));
+            line.extend(std::iter::repeat_n(' ', padding));
         }
         writeln!(self.writer, "{}", line.trim_end())
     }
@@ -103,10 +99,35 @@ impl<W: Write> TableSink<W> {
     fn write_fields(&mut self, row: &[String]) -> io::Result<()> {
         let width = self.columns.iter().map(|c| c.width()).max().unwrap_or(0) + 1;
         for (name, value) in self.columns.iter().zip(row) {
-            writeln!(self.writer, "{:<width$} {value}", format!("{name}:"))?;
+            writeln!(self.writer, "{:<width$} {}", format!("{name}:"), paint(name, value))?;
         }
         Ok(())
     }
+}
+
+/// The columns whose values are coloured: a plan's step and a report's outcome.
+const STATUS_COLUMNS: &[&str] = &["step", "outcome"];
+
+/// `cell` of `column`, coloured by its value when tables are coloured (`--color`):
+/// failures red, what was done green, what was skipped or not attempted dim, what is
+/// undecided or stopped yellow. Other cells, and every cell without colour, as they are.
+fn paint(column: &str, cell: &str) -> String {
+    const RED: &str = "\x1b[31m";
+    const GREEN: &str = "\x1b[32m";
+    const YELLOW: &str = "\x1b[33m";
+    const DIM: &str = "\x1b[2m";
+    const RESET: &str = "\x1b[0m";
+    if !super::settings().colour || !STATUS_COLUMNS.contains(&column) {
+        return cell.to_string();
+    }
+    let colour = match cell {
+        "failed" | "interrupted" => RED,
+        "done" | "run" => GREEN,
+        "skipped" | "skip" | "not_attempted" => DIM,
+        "undecided" | "stopped" => YELLOW,
+        _ => return cell.to_string(),
+    };
+    format!("{colour}{cell}{RESET}")
 }
 
 /// Cuts a cell to [`MAX_WIDTH`] columns.
