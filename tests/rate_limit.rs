@@ -135,7 +135,14 @@ async fn without_the_budget_the_server_refuses() {
 #[test]
 fn a_client_has_a_budget_at_cloudflares_quota_by_default() {
     let client = Client::builder().api_token("t").build().unwrap();
-    assert!(client.request_budget().is_some());
+    let budget = client.request_budget().expect("a request budget by default");
+    // Cloudflare's quota is 1,200 requests per 5 minutes; the default budget is a local
+    // one at that quota (its Debug is the one public view of a `dyn RequestBudget`).
+    let cloudflare = BudgetQuota::cloudflare();
+    assert_eq!((cloudflare.requests(), cloudflare.window()), (1200, Duration::from_secs(300)));
+    let shown = format!("{budget:?}");
+    assert!(shown.starts_with("LocalBudget"), "{shown}");
+    assert!(shown.contains(&format!("quota: {cloudflare:?}")), "{shown}");
     let client = Client::builder().api_token("t").no_request_budget().build().unwrap();
     assert!(client.request_budget().is_none());
 }

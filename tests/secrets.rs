@@ -134,8 +134,8 @@ async fn echo_server(case: &'static Case) -> String {
                     set("set-cookie", format!("session={echo}; HttpOnly"));
                     set("www-authenticate", format!("Bearer realm=\"api\", error_description=\"{echo}\""));
                     set("x-echo", echo.clone());
-                    // The client masks it; the retry layer's `cfzt.attempt` span, which does
-                    // not know the secrets, records only a ray-shaped value.
+                    // The error masks it; the `cfzt.call` and `cfzt.attempt` spans record only
+                    // a ray-shaped value.
                     set("cf-ray", echo.clone());
                     set("location", format!("http://127.0.0.1/?token={echo}"));
                     Ok::<_, Infallible>(response)
@@ -201,6 +201,13 @@ async fn no_credential_a_server_sends_back_reaches_an_error_or_a_log() {
     let logs = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
     assert_no_secret(&logs, "tracing output");
     assert!(logs.contains("cfzt.call") && logs.contains("status=500"), "the calls were traced: {logs:.2000}");
+    // No `cf-ray` here is shaped like a Ray ID: neither span records one (one check,
+    // `cfzt_transport::is_ray_id`, for the attempt and the call).
+    for (at, _) in logs.match_indices("cf_ray=") {
+        let value = logs[at + "cf_ray=".len()..].trim_start_matches('"');
+        let value = value.split(['"', ' ', '}', '\n']).next().unwrap_or_default();
+        assert!(cfzt::transport::is_ray_id(value), "a cf-ray that is no Ray ID was traced: {value:?}");
+    }
 }
 
 #[tokio::test]

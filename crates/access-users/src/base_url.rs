@@ -44,8 +44,15 @@ pub(crate) fn check_base_url(raw: &str) -> Result<String, String> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err("must not contain credentials (user:password@); pass them with ClientBuilder::api_token".into());
     }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err("must not have a query or fragment".into());
+    // The caller quotes the URL without them, so the message names what was left out.
+    let extra = match (url.query().is_some(), url.fragment().is_some()) {
+        (true, true) => Some("a query (`?...`) and a fragment (`#...`)"),
+        (true, false) => Some("a query (`?...`)"),
+        (false, true) => Some("a fragment (`#...`)"),
+        (false, false) => None,
+    };
+    if let Some(extra) = extra {
+        return Err(format!("was given with {extra}, not quoted here: a base URL may have neither"));
     }
     match url.scheme() {
         "https" => {}
@@ -108,6 +115,23 @@ mod tests {
         ];
         for (raw, want) in cases {
             assert_eq!(check_base_url(raw).ok().as_deref(), want, "{raw}");
+        }
+    }
+
+    /// The URL is quoted without its query and fragment, so the message must not say it
+    /// "must not have a query" of a URL shown with none: it names what was left out.
+    #[test]
+    fn a_query_or_fragment_is_named_as_left_out() {
+        let cases = [
+            ("https://api.cloudflare.com/client/v4?x=1", "was given with a query (`?...`), not quoted here"),
+            ("https://api.cloudflare.com/client/v4#top", "was given with a fragment (`#...`), not quoted here"),
+            ("https://api.cloudflare.com/client/v4?x=1#top", "a query (`?...`) and a fragment (`#...`)"),
+        ];
+        for (raw, want) in cases {
+            let why = check_base_url(raw).unwrap_err();
+            let shown = base_url_error(raw, false, &why).to_string();
+            assert!(shown.contains("\"https://api.cloudflare.com/client/v4\""), "{shown}");
+            assert!(shown.contains(want), "{raw}: {shown}");
         }
     }
 }

@@ -149,12 +149,35 @@ fn the_rate_budget_can_live_in_redis() {
     let Some(redis) = cfzt_transport::test_util::RedisServer::start() else { return };
     let fake = Fake::with(|b| b.rate_limit(RateLimit::new(4, Duration::from_secs(1))));
     // From the flag, and from CFZT_BUDGET_URL: paced through Redis, nothing refused.
+    // Each run leaves its count in Redis (`cfzt:budget:{<fingerprint>}:tat`, the next
+    // free instant); a budget kept in the process would leave nothing there.
+    let budget_keys = || {
+        let out = std::process::Command::new("redis-cli")
+            .args(["-p", &redis.port().to_string(), "--scan", "--pattern", "cfzt:budget:*"])
+            .output()
+            .expect("redis-cli runs");
+        assert!(out.status.success(), "redis-cli: {}", String::from_utf8_lossy(&out.stderr));
+        let mut keys: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect();
+        keys.sort();
+        keys
+    };
+    let flush = || {
+        let port = redis.port().to_string();
+        let status = std::process::Command::new("redis-cli").args(["-p", &port, "flushall"]).output().unwrap();
+        assert!(status.status.success());
+    };
+    flush();
     let out =
         run(&mut fake.cfzt(&["users", "list", "--per-page", "1", "--rate-limit", "4/1s", "--budget", &redis.url()]), 0);
     assert_eq!(ndjson(&out).len(), 5);
+    let keys = budget_keys();
+    assert!(keys.iter().any(|k| k.ends_with(":tat")), "no count in Redis after --budget: {keys:?}");
+    flush();
     let mut cmd = fake.cfzt(&["users", "list", "--per-page", "1", "--rate-limit", "4/1s"]);
     let out = run(cmd.env("CFZT_BUDGET_URL", redis.url()), 0);
     assert_eq!(ndjson(&out).len(), 5);
+    let keys = budget_keys();
+    assert!(keys.iter().any(|k| k.ends_with(":tat")), "no count in Redis after CFZT_BUDGET_URL: {keys:?}");
     assert_eq!(fake.server.rate_limit_stats_of_token(TOKEN).refused, 0);
     // A store that cannot be reached: paced in this process, with a warning.
     let port = redis.port();

@@ -14,7 +14,7 @@ use hyper::body::Frame;
 
 use crate::codes;
 use crate::failure::{RATE_LIMITED_MESSAGE, failure_body};
-use crate::operation::Operation;
+use crate::routes::Operation;
 
 /// Which requests a [`FaultRule`] looks at.
 #[derive(Debug, Clone, PartialEq, Eq)]

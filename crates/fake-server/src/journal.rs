@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::time::Instant;
 
-use crate::operation::Operation;
+use crate::routes::Operation;
 
 /// Which credentials a request carried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -2,25 +2,27 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod adjacent;
-mod api;
 mod auth;
 pub mod codes;
 mod failure;
 mod faults;
 mod journal;
 mod limiter;
-mod operation;
 mod pipeline;
 mod ratelimit;
+mod request;
+mod router;
+mod routes;
+mod seats_and_revoke;
 mod server;
 mod state;
 mod store;
+mod users;
 
 pub use faults::{Fault, FaultRule, Route, Times};
 pub use journal::{AuthScheme, JournalEntry, JournalLimits, JournalStats};
-pub use operation::{API_PREFIX, Operation};
 pub use ratelimit::{CredentialFingerprint, RateLimit, RateLimitStats};
+pub use routes::{API_PREFIX, Operation};
 pub use server::{FakeServer, FakeServerBuilder};
 pub use store::{DEMO_ACCOUNT_ID, DEMO_SESSION_NONCE, DEMO_USER_EMAIL, DEMO_USER_ID, DEMO_USER_NAME};
 

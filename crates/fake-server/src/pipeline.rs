@@ -16,8 +16,8 @@ use crate::codes;
 use crate::failure::Failure;
 use crate::faults::{self, Fault};
 use crate::journal::JournalEntry;
-use crate::operation::Operation;
 use crate::ratelimit::{self, Verdict};
+use crate::routes::Operation;
 use crate::state::Shared;
 
 /// The largest request body the fake reads; larger bodies are answered with 413.

@@ -18,14 +18,14 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::api;
 use crate::faults::{ActiveRule, FaultRule};
 use crate::journal::{Journal, JournalEntry, JournalLimits, JournalStats};
-use crate::operation::API_PREFIX;
 use crate::pipeline;
 use crate::ratelimit::{Credential, CredentialFingerprint, RateLimit, RateLimitStats};
+use crate::routes::API_PREFIX;
 use crate::state::Shared;
 use crate::store::{SessionRecord, Store};
+use crate::{request, router};
 
 /// Configures and starts a [`FakeServer`]. Made by [`FakeServer::builder`].
 ///
@@ -168,7 +168,7 @@ impl FakeServerBuilder {
         let journal = Journal::new(self.journal);
         let (per_page, body_keys) = (self.strict_per_page, self.strict_body_keys);
         let shared = Arc::new(Shared::new(store, journal, self.rate_limit, per_page, body_keys, self.token));
-        let router = api::router(Arc::clone(&shared));
+        let router = router::router(Arc::clone(&shared));
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&shared), router));
         Ok(FakeServer { addr, base_url: format!("http://{addr}{API_PREFIX}"), shared, task: Some(task) })
     }
@@ -313,7 +313,7 @@ impl FakeServer {
     /// Creates a user as *create a user* would, without a request (and without a journal
     /// entry). Returns `None` when the email is invalid or already taken in the account.
     pub fn add_user(&self, account: &AccountId, params: CreateUserParams) -> Option<User> {
-        if !api::is_valid_email(&params.email) {
+        if !request::is_valid_email(&params.email) {
             return None;
         }
         self.shared.store().create(account.as_str(), &params.email, params.name).ok()

@@ -15,6 +15,9 @@ use bytes::Bytes;
 /// The `http` crate, whose `Request`, `Response`, `StatusCode` and headers the trait speaks.
 pub use http;
 
+mod cf_ray;
+pub use cf_ray::is_ray_id;
+
 mod error;
 pub use error::{BoxError, ConnectFailure, TransportError};
 

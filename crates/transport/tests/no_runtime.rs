@@ -5,7 +5,7 @@ mod support;
 
 use cfzt_transport::{HttpTransport, RequestOptions, RetryPolicy, RetryTransport};
 use futures_executor::block_on;
-use support::{Scripted, req, secs, status};
+use support::{req, scripted, secs, status};
 
 #[test]
 fn a_policy_with_timers_is_refused_before_anything_is_sent() {
@@ -22,7 +22,7 @@ fn a_policy_with_timers_is_refused_before_anything_is_sent() {
         ("per-call retries", none(), RequestOptions::new().max_retries(1)),
     ];
     for (name, policy, options) in cases {
-        let inner = Scripted::new(&[status(200)]);
+        let inner = scripted(&[status(200)]);
         let transport = RetryTransport::new(inner.clone()).with_policy(policy);
         let mut request = req("GET");
         request.extensions_mut().insert(options);
@@ -41,7 +41,7 @@ fn a_policy_with_timers_is_refused_before_anything_is_sent() {
 
 #[test]
 fn a_policy_without_timers_runs_on_any_executor() {
-    let inner = Scripted::new(&[status(503), status(200)]);
+    let inner = scripted(&[status(503), status(200)]);
     let transport = RetryTransport::new(inner.clone()).with_policy(RetryPolicy::no_retries().attempt_timeout(None));
     let (result, attempts) = block_on(transport.send_counted(req("GET")));
     assert_eq!(result.unwrap().status(), 503);
@@ -51,7 +51,7 @@ fn a_policy_without_timers_runs_on_any_executor() {
 #[test]
 fn inside_a_tokio_runtime_the_same_call_runs() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
-    let inner = Scripted::new(&[status(200)]);
+    let inner = scripted(&[status(200)]);
     let transport = RetryTransport::new(inner.clone());
     // `block_on` of another executor, on a thread that has entered the runtime: tokio's
     // timers are there, so the call runs.

@@ -10,11 +10,11 @@ use std::time::Duration;
 use cfzt_transport::{
     BudgetQuota, HttpTransport, LocalBudget, RequestBudget, RequestOptions, RetryPolicy, RetryTransport,
 };
-use support::{Scripted, Step, req, retry_after, status};
+use support::{Scripted, Step, req, retry_after, scripted, status};
 use tokio::time::Instant;
 
 fn paced(script: &[Step], quota: BudgetQuota) -> (RetryTransport<Scripted>, Scripted, Arc<LocalBudget>) {
-    let scripted = Scripted::new(script);
+    let scripted = scripted(script);
     let budget = Arc::new(LocalBudget::new(quota));
     let layer =
         RetryTransport::new(scripted.clone()).with_request_budget(Some(budget.clone() as Arc<dyn RequestBudget>));
@@ -30,7 +30,7 @@ async fn a_429_waits_for_the_budgets_pause_then_succeeds() {
     // A five-minute block is longer than the 60 s `max_retry_after` cap: without a budget
     // the call ends with the 429; with one, it waits out the block and succeeds.
     let script = [retry_after(429, "300"), status(200)];
-    let plain = Scripted::new(&script);
+    let plain = scripted(&script);
     let response = RetryTransport::new(plain.clone()).send(req("GET")).await.unwrap();
     assert_eq!((response.status().as_u16(), plain.calls()), (429, 1));
 

@@ -6,9 +6,10 @@ mod support;
 
 use std::time::{Duration, UNIX_EPOCH};
 
+use cfzt_transport::test_util::never_transport;
 use cfzt_transport::{HttpTransport, RequestOptions, RetryPolicy, RetryTransport};
 use proptest::prelude::*;
-use support::{Scripted, Step, req, retry_after, secs, status};
+use support::{Step, req, retry_after, scripted, secs, status};
 use tokio::time::Instant;
 
 const HUGE_RETRY_AFTER: &str = "10000000000000000000";
@@ -100,7 +101,7 @@ async fn extreme_durations_end_the_call_without_a_panic() {
         ),
     ];
     for c in cases {
-        let inner = Scripted::new(&c.script);
+        let inner = scripted(&c.script);
         let mut request = req("GET");
         request.extensions_mut().insert(c.options);
         let result = RetryTransport::new(inner.clone()).with_policy(c.policy).send(request).await;
@@ -111,7 +112,7 @@ async fn extreme_durations_end_the_call_without_a_panic() {
 
 #[tokio::test(start_paused = true)]
 async fn a_deadline_still_bounds_a_hanging_call_when_the_timeout_is_max() {
-    let inner = Scripted::new(&[Step::Hang]);
+    let inner = never_transport();
     let policy = RetryPolicy::default().attempt_timeout(Some(Duration::MAX)).deadline(Some(secs(3.0)));
     let start = Instant::now();
     let err = RetryTransport::new(inner).with_policy(policy).send(req("GET")).await.unwrap_err();
@@ -196,7 +197,7 @@ proptest! {
         options.attempt_timeout = call_timeout;
         let deadline = call_deadline.or(policy.deadline);
         let max_attempts = policy.max_retries as usize + 1;
-        let inner = Scripted::new(&script);
+        let inner = scripted(&script);
         let transport = RetryTransport::new(inner.clone()).with_policy(policy);
         let mut request = req(if post { "POST" } else { "GET" });
         request.extensions_mut().insert(options);

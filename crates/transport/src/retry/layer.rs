@@ -10,6 +10,7 @@ use tracing::Instrument;
 use super::classify::{Decision, decide, is_idempotent};
 use super::source::{AttemptSource, Owned};
 use super::{RequestTemplate, RetryBudget, RetryPolicy, RetryVerdict};
+use crate::cf_ray::is_ray_id;
 use crate::{HttpTransport, Observation, Request, RequestBudget, Response, SendFuture, TransportError};
 
 /// Wraps a transport with timeouts, retries and backoff.
@@ -270,17 +271,6 @@ fn record_attempt(span: &tracing::Span, attempt: &Result<Response, TransportErro
     }
 }
 
-/// `true` for a value shaped like a Ray ID (16 hex digits, optionally `-` and a data
-/// centre's letters): only such a value goes into a trace, so that a server echoing a
-/// credential in `cf-ray` cannot put it there.
-pub(crate) fn is_ray_id(value: &str) -> bool {
-    let (id, colo) = value.split_once('-').unwrap_or((value, ""));
-    id.len() == 16
-        && id.bytes().all(|b| b.is_ascii_hexdigit())
-        && colo.len() <= 4
-        && colo.bytes().all(|b| b.is_ascii_alphabetic())
-}
-
 /// The attempt's timeout: the policy's, shortened to what is left before the deadline.
 fn attempt_timeout(policy: &RetryPolicy, deadline: Option<Instant>) -> Option<Duration> {
     match deadline {
@@ -308,27 +298,5 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
     {
         // `map`, not `async move { f.await.0 }`, which would hold the call's future twice.
         Box::pin(self.send_counted(request).map(|(result, _)| result))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn ray_ids_and_what_is_not_one() {
-        let cases = [
-            ("8d5b2f0c3a1e4b7f", true),
-            ("8d5b2f0c3a1e4b7f-LHR", true),
-            ("8D5B2F0C3A1E4B7F-sjc", true),
-            ("", false),
-            ("8d5b2f0c3a1e4b7", false),
-            ("8d5b2f0c3a1e4b7g", false),
-            ("8d5b2f0c3a1e4b7f-LHR1", false),
-            ("8d5b2f0c3a1e4b7f-TOOLONG", false),
-            ("Sn3lZJTBX6kkg7OdcBUAxOO963GEIyGQqnFTOFYY", false),
-            ("Bearer 8d5b2f0c3a1e4b7f", false),
-        ];
-        for (value, want) in cases {
-            assert_eq!(super::is_ray_id(value), want, "{value:?}");
-        }
     }
 }

@@ -15,6 +15,11 @@
 //!   [`assert_requests_match`](ReplayTransport::assert_requests_match) checks that the
 //!   requests were the expected ones, with a diff naming the request and the part that
 //!   differed.
+//! - [`ScriptedTransport`]: what a layer above the transport does with a sequence of
+//!   answers (a 503 then a 200, a reset, a `Retry-After`, an attempt that hangs). It plays
+//!   a list of [`ScriptStep`]s in order, the last one repeating, and records the requests.
+//! - [`never_transport`]: a transport that never answers, for timeouts, deadlines and
+//!   cancellation.
 //! - [`infallible_transport`] and [`transport_fn`]: the response depends on the request
 //!   (answer by the `page` query parameter, count calls, fail the third one). You write the
 //!   transport as a closure.
@@ -46,10 +51,12 @@
 mod capture;
 mod func;
 mod replay;
+mod scripted;
 
 pub use capture::{CaptureReceiver, CaptureTransport, capture_request};
 pub use func::{FnTransport, infallible_transport, transport_fn};
 pub use replay::{ReplayEvent, ReplayTransport};
+pub use scripted::{NeverTransport, ScriptStep, ScriptedTransport, never_transport};
 
 /// A throwaway `redis-server` for tests of [`RedisBudget`](crate::RedisBudget) (with the
 /// `redis` feature).

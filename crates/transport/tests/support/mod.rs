@@ -1,14 +1,16 @@
-//! A scripted transport for the retry layer's tests: one step per attempt.
+//! The retry layer's tests' script: one step per attempt, played by the public
+//! [`ScriptedTransport`](cfzt_transport::test_util::ScriptedTransport).
 // Each test file uses part of it.
 #![allow(dead_code)]
 
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use cfzt_transport::{ConnectFailure, HttpTransport, Request, Response, TransportError, async_trait};
+use cfzt_transport::test_util::{ScriptStep, ScriptedTransport};
+use cfzt_transport::{ConnectFailure, Request, TransportError};
+
+/// The transport that plays a script.
+pub(crate) type Scripted = ScriptedTransport;
 
 /// What one attempt does.
 #[derive(Clone, Debug)]
@@ -23,54 +25,8 @@ pub(crate) enum Step {
     Hang,
 }
 
-/// A bare status.
-pub(crate) fn status(code: u16) -> Step {
-    Step::Status(code, Vec::new())
-}
-
-/// A status with a `Retry-After` header.
-pub(crate) fn retry_after(code: u16, value: &str) -> Step {
-    Step::Status(code, vec![("retry-after", value.to_string())])
-}
-
-/// A transport that plays a script, one step per attempt (the last step repeats).
-#[derive(Clone, Default)]
-pub(crate) struct Scripted {
-    steps: Arc<Mutex<VecDeque<Step>>>,
-    calls: Arc<AtomicUsize>,
-    sent: Arc<Mutex<Vec<Request>>>,
-}
-
-impl Scripted {
-    pub(crate) fn new(steps: &[Step]) -> Self {
-        Self {
-            steps: Arc::new(Mutex::new(steps.iter().cloned().collect())),
-            calls: Arc::default(),
-            sent: Arc::default(),
-        }
-    }
-
-    /// The requests the attempts sent, oldest first; taken, so a second call returns none.
-    #[allow(dead_code)] // Not every test file looks at them.
-    pub(crate) fn take_sent(&self) -> Vec<Request> {
-        std::mem::take(&mut *self.sent.lock().unwrap())
-    }
-
-    /// The attempts made so far.
-    pub(crate) fn calls(&self) -> usize {
-        self.calls.load(Ordering::SeqCst)
-    }
-}
-
-#[async_trait]
-impl HttpTransport for Scripted {
-    async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        self.calls.fetch_add(1, Ordering::SeqCst);
-        self.sent.lock().unwrap().push(request);
-        let step = {
-            let mut steps = self.steps.lock().unwrap();
-            if steps.len() > 1 { steps.pop_front().unwrap() } else { steps.front().unwrap().clone() }
-        };
+impl From<Step> for ScriptStep {
+    fn from(step: Step) -> ScriptStep {
         match step {
             Step::Status(status, headers) => {
                 let mut r = http::Response::new(Bytes::new());
@@ -81,13 +37,30 @@ impl HttpTransport for Scripted {
                         r.headers_mut().append(name, value);
                     }
                 }
-                Ok(r)
+                ScriptStep::respond(r)
             }
-            Step::Connect => Err(TransportError::Connect { kind: ConnectFailure::Refused, source: "refused".into() }),
-            Step::Reset => Err(TransportError::Io { source: "reset".into(), maybe_sent: true }),
-            Step::Hang => std::future::pending().await,
+            Step::Connect => {
+                ScriptStep::fail(|| TransportError::Connect { kind: ConnectFailure::Refused, source: "refused".into() })
+            }
+            Step::Reset => ScriptStep::fail(|| TransportError::Io { source: "reset".into(), maybe_sent: true }),
+            Step::Hang => ScriptStep::hang(),
         }
     }
+}
+
+/// A transport that plays `steps`, one per attempt (the last step repeats).
+pub(crate) fn scripted(steps: &[Step]) -> Scripted {
+    ScriptedTransport::new(steps.iter().cloned().map(ScriptStep::from))
+}
+
+/// A bare status.
+pub(crate) fn status(code: u16) -> Step {
+    Step::Status(code, Vec::new())
+}
+
+/// A status with a `Retry-After` header.
+pub(crate) fn retry_after(code: u16, value: &str) -> Step {
+    Step::Status(code, vec![("retry-after", value.to_string())])
 }
 
 /// A request to a loopback URL with an empty body.

@@ -1,4 +1,6 @@
-//! The operations (the nine and the two next to them) and how a request path maps to one.
+//! The routes: the operations (the nine and the two next to them) as the rows of
+//! `cfzt_models::operations`, and which one a request's method and path reach.
+//! ([`router`](crate::router) routes each to its handler.)
 
 use std::fmt;
 

@@ -11,9 +11,9 @@ use axum::response::Response;
 use cfzt_models::{Envelope, ResultInfo, Seat};
 use serde_json::{Map, Value};
 
-use crate::api::{AccountPath, json_object, known_keys_only, ok, required_email};
 use crate::codes;
 use crate::failure::{Failure, json_response};
+use crate::request::{AccountPath, json_object, known_keys_only, ok, required_email};
 use crate::state::Shared;
 
 /// The keys of one item of the seat-edit array.

@@ -1,0 +1,1 @@
+//! crates/transport/README.md's examples live in `src/bin/`, copied there by `.ci/run`.

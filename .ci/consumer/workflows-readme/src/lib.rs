@@ -1,0 +1,1 @@
+//! crates/workflows/README.md's examples live in `src/bin/`, copied there by `.ci/run`.
