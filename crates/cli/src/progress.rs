@@ -19,8 +19,6 @@ pub(crate) struct Progress {
 const BAR: &str = "{spinner} {prefix} [{bar:30}] {pos}/{len} {per_sec:.dim} eta {eta} {msg}";
 /// The counter of work whose size is not known: how many so far, and the rate.
 const COUNTER: &str = "{spinner} {prefix} {pos} {per_sec:.dim} {elapsed} {msg}";
-/// The spinner of a wait with nothing to count.
-const SPINNER: &str = "{spinner} {prefix} {elapsed}";
 
 impl Progress {
     /// Whether bars are drawn: stderr is a terminal.
@@ -40,11 +38,6 @@ impl Progress {
             Some(total) => Progress::new(total, verb),
             None => Progress::with(None, COUNTER, verb, Progress::visible()),
         }
-    }
-
-    /// A spinner for work of unknown length, e.g. planning.
-    pub(crate) fn spinner(verb: &'static str) -> Progress {
-        Progress::with(None, SPINNER, verb, Progress::visible())
     }
 
     fn with(total: Option<u64>, template: &str, verb: &'static str, visible: bool) -> Progress {
@@ -90,6 +83,13 @@ impl Progress {
         self.bar.set_message(msg);
     }
 
+    /// A function that moves the bar to a position, for a callback that runs elsewhere
+    /// (e.g. [`cfzt_workflows::ReclaimOptions::on_listed`]).
+    pub(crate) fn mover(&self) -> impl Fn(u64) + Send + Sync + 'static {
+        let bar = self.bar.clone();
+        move |position| bar.set_position(position)
+    }
+
     /// Prints a line on stderr, above the bar when one is drawn.
     pub(crate) fn println(&self, line: &str) {
         if self.bar.is_hidden() {
@@ -131,7 +131,7 @@ mod tests {
 
     #[test]
     fn the_templates_parse() {
-        for template in [BAR, COUNTER, SPINNER] {
+        for template in [BAR, COUNTER] {
             assert!(ProgressStyle::with_template(template).is_ok(), "{template}");
         }
     }

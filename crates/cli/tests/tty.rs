@@ -159,6 +159,21 @@ fn the_export_bar_counts_against_the_total_from_the_first_page() {
 }
 
 #[test]
+fn the_reclaim_planning_bar_counts_users_against_the_total() {
+    let fake = Fake::start();
+    // Slow enough that the bar is drawn while the walk waits for its page.
+    fake.server.inject(FaultRule::new(Route::Any, Fault::delay(Duration::from_millis(1500))));
+    let line = cfzt_line(&fake, "reclaim --inactive-days 1 -o csv > /dev/null");
+    let Some(tmux) = Tmux::start("reclaim-planning", &line) else { return };
+    // The demo account holds 5 users: planning counts them against that total.
+    let bar = |pane: &str| pane.lines().any(|l| l.contains("planning [") && l.contains("/5"));
+    wait_for("the planning bar with its total", Duration::from_secs(30), || bar(&tmux.pane()));
+    wait_for("the question", Duration::from_secs(30), || tmux.pane().contains("Apply? [y/N]"));
+    tmux.keys(&["n", "Enter"]);
+    assert_eq!(tmux.exit_code(), 0, "{}", tmux.pane());
+}
+
+#[test]
 fn status_cells_are_coloured_on_a_terminal_unless_told_not_to() {
     // (name, environment, arguments, coloured); --quiet drops notes, not colour
     for (name, prefix, args, coloured) in [

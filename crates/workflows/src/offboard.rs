@@ -5,8 +5,8 @@ use cfzt_models::Timestamp;
 use futures_util::{StreamExt, TryStreamExt, stream};
 
 use crate::plan::{Action, PersonPlan, Plan, PlanKind, PlannedStep, SkipReason};
-use crate::query::{same_email, seats};
-use crate::{DEFAULT_CONCURRENCY, WorkflowError, Workflows};
+use crate::query::{inactive, same_email, seats};
+use crate::{DEFAULT_CONCURRENCY, LIST_PAGE_SIZE, WorkflowError, Workflows};
 
 /// How to offboard: whether to delete the users and revoke their devices, and how many
 /// people to look up at once.
@@ -58,15 +58,30 @@ impl OffboardOptions {
     }
 }
 
-/// How to reclaim seats: who is spared.
+/// Called with how many users planning has examined so far.
+type ListedFn = std::sync::Arc<dyn Fn(u64) + Send + Sync>;
+
+/// How to reclaim seats: who is spared, and who hears how far planning has got.
 ///
 /// ```
-/// let options = cfzt_workflows::ReclaimOptions::default().exclude(["ceo@example.com"]);
+/// let options = cfzt_workflows::ReclaimOptions::default()
+///     .exclude(["ceo@example.com"])
+///     .on_listed(|n| eprintln!("{n} users examined"));
 /// ```
 #[non_exhaustive]
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ReclaimOptions {
     exclude: Vec<String>,
+    on_listed: Option<ListedFn>,
+}
+
+impl std::fmt::Debug for ReclaimOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReclaimOptions")
+            .field("exclude", &self.exclude)
+            .field("on_listed", &self.on_listed.is_some())
+            .finish()
+    }
 }
 
 impl ReclaimOptions {
@@ -80,6 +95,14 @@ impl ReclaimOptions {
         S: Into<String>,
     {
         self.exclude.extend(emails.into_iter().map(Into::into));
+        self
+    }
+
+    /// Called after each user planning examines (every user is listed, active or not),
+    /// with the count so far: a progress bar's position against the list's `total_count`.
+    #[must_use]
+    pub fn on_listed(mut self, f: impl Fn(u64) + Send + Sync + 'static) -> Self {
+        self.on_listed = Some(std::sync::Arc::new(f));
         self
     }
 }
@@ -208,8 +231,20 @@ impl Workflows {
     /// The error of a list call: a plan made from part of the users would look complete
     /// and not be.
     pub async fn plan_reclaim(&self, cutoff: Timestamp, options: ReclaimOptions) -> Result<Plan, WorkflowError> {
+        let mut listed = 0_u64;
         let people = self
-            .inactive_since(cutoff)
+            .users
+            .list()
+            .per_page(LIST_PAGE_SIZE)
+            .items()
+            .map_err(WorkflowError::from)
+            .inspect_ok(|_| {
+                listed += 1;
+                if let Some(on_listed) = &options.on_listed {
+                    on_listed(listed);
+                }
+            })
+            .try_filter(move |user| futures_util::future::ready(inactive(user, cutoff)))
             .try_filter_map(|user| {
                 let excluded = options.exclude.iter().any(|e| same_email(&user, e));
                 let mut step = seat_step(&user);

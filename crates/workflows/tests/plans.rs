@@ -94,8 +94,13 @@ async fn a_reclaim_plan_takes_seats_of_the_inactive_minus_the_excluded() {
         let server = FakeServer::start().await.unwrap();
         let wf = workflows(&server, &transport);
         let cutoff: Timestamp = "2024-03-07T00:00:00Z".parse().unwrap();
-        let options = ReclaimOptions::default().exclude(["BJONES@example.com"]);
+        let listed = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = listed.clone();
+        let options =
+            ReclaimOptions::default().exclude(["BJONES@example.com"]).on_listed(move |n| seen.lock().unwrap().push(n));
         let plan = wf.plan_reclaim(cutoff, options).await.unwrap();
+        // Every user examined is counted, active or not: 1, 2, ... 5.
+        assert_eq!(*listed.lock().unwrap(), [1, 2, 3, 4, 5], "{backend}");
         assert_eq!(plan.kind, PlanKind::Reclaim, "{backend}");
         assert_eq!(plan.cutoff, Some(cutoff), "{backend}");
         // Jane holds no seat and is left out; Richard (2024-03-06) and the three who never

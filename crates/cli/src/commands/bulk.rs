@@ -64,11 +64,11 @@ pub(super) async fn reclaim(ctx: &Context, args: ReclaimArgs) -> Result<(), CliE
     let exclude = inputs::merge(args.exclude_email, args.exclude.as_deref())?;
     let resume = Resume::from_option(args.apply.resume.as_deref(), "reclaim")?;
     let cutoff = chrono::Utc::now() - chrono::Duration::days(i64::from(args.inactive_days));
-    let planning = Progress::spinner("planning");
-    let plan = Workflows::new(ctx.users())
-        .plan_reclaim(cutoff, ReclaimOptions::default().exclude(exclude))
-        .await
-        .map_err(workflow_error(permissions::READ));
+    // Planning walks every user: on a terminal the bar counts them against the list's total.
+    let planning = Progress::counter("planning", super::users_total(ctx).await);
+    let options = ReclaimOptions::default().exclude(exclude).on_listed(planning.mover());
+    let plan =
+        Workflows::new(ctx.users()).plan_reclaim(cutoff, options).await.map_err(workflow_error(permissions::READ));
     planning.finish();
     let mut plan = plan?;
     let before = plan.people.len();

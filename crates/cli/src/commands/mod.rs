@@ -85,3 +85,14 @@ async fn print_stream<R: Record>(
     sink.finish()?;
     Ok(count)
 }
+
+/// The account's number of users from the first page's `total_count`, when a progress bar
+/// is drawn (one request of one user); a log or CI job, which sees no bar, does not pay
+/// for it.
+async fn users_total(ctx: &Context) -> Option<u64> {
+    if !crate::progress::Progress::visible() {
+        return None;
+    }
+    let first = ctx.users().list().per_page(1).pages().next().await;
+    first.and_then(Result::ok).and_then(|page| page.result_info?.total_count)
+}

@@ -33,12 +33,7 @@ pub(super) async fn export(ctx: &Context, args: ExportArgs) -> Result<(), CliErr
         .identity(with(ExportPart::Identity));
     // On a terminal, the first page's total_count gives the bar its length (one request of
     // one user); a log or CI job, which sees no bar, does not pay for it.
-    let users = if Progress::visible() {
-        let first = ctx.users().list().per_page(1).pages().next().await;
-        first.and_then(Result::ok).and_then(|page| page.result_info?.total_count)
-    } else {
-        None
-    };
+    let users = super::users_total(ctx).await;
     let parts = [ExportPart::Sessions, ExportPart::FailedLogins, ExportPart::Identity];
     let per_user = parts.iter().filter(|p| with(**p)).count() as f64;
     let workflows = Workflows::new(ctx.users());
