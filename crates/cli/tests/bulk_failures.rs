@@ -125,16 +125,7 @@ fn a_closed_stdout_does_not_stop_the_job() {
     let mut args = vec!["offboard", "--delete", "--yes", "--concurrency", "1", "-o", "ndjson"];
     args.extend(["--resume", resume.to_str().unwrap()]);
     args.extend(leavers);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cfzt"))
-        .args(&args)
-        .env("CLOUDFLARE_API_TOKEN", TOKEN)
-        .env("CLOUDFLARE_ACCOUNT_ID", cfzt_fake_server::DEMO_ACCOUNT_ID)
-        .env("CLOUDFLARE_BASE_URL", fake.server.base_url())
-        .env_remove("CFZT_BUDGET_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = std_cfzt(&fake, &args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     // `| head -1`: one line, then the reader goes away.
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
@@ -154,13 +145,8 @@ fn a_closed_stdout_does_not_stop_the_job() {
 fn interrupt(fake: &Fake, resume: &std::path::Path, hold: Duration, presses: u32) -> std::process::Output {
     fake.server.inject(FaultRule::new(Route::Operation(Operation::EditSeats), Fault::delay(hold)));
     let args = ["offboard", ALICE, BOB, CARLA, "--delete", "--yes", "--concurrency", "1", "-o", "ndjson"];
-    let child = Command::new(env!("CARGO_BIN_EXE_cfzt"))
-        .args(args)
+    let child = std_cfzt(fake, &args)
         .args(["--resume", resume.to_str().unwrap()])
-        .env("CLOUDFLARE_API_TOKEN", TOKEN)
-        .env("CLOUDFLARE_ACCOUNT_ID", cfzt_fake_server::DEMO_ACCOUNT_ID)
-        .env("CLOUDFLARE_BASE_URL", fake.server.base_url())
-        .env_remove("CFZT_BUDGET_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

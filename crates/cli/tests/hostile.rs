@@ -5,9 +5,9 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-use cfzt_fake_server::{DEMO_ACCOUNT_ID, Fault, FaultRule, Operation, Route};
+use cfzt_fake_server::{Fault, FaultRule, Operation, Route};
 use common::*;
 
 /// A name whose characters would act on a terminal: an OSC-8 hyperlink, a screen clear,
@@ -152,19 +152,6 @@ fn error_text_from_the_server_is_cleaned_on_stderr() {
         assert!(err.lines().all(|l| l.starts_with("error: ") || l.starts_with("hint: ")), "{args:?}: {err}");
         assert_eq!(err.lines().filter(|l| l.starts_with("hint: ")).count(), 1, "{args:?}: {err}");
     }
-}
-
-/// `cfzt` as a `std::process::Command` (to choose its stdio), pointed at `fake`.
-fn std_cfzt(fake: &Fake, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cfzt"));
-    for var in ["CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CFZT_BUDGET_URL"] {
-        cmd.env_remove(var);
-    }
-    cmd.env("CLOUDFLARE_API_TOKEN", TOKEN)
-        .env("CLOUDFLARE_ACCOUNT_ID", DEMO_ACCOUNT_ID)
-        .env("CLOUDFLARE_BASE_URL", fake.server.base_url())
-        .args(args);
-    cmd
 }
 
 /// The write end of a pipe whose reader is gone: every write to it fails with `EPIPE`.

@@ -56,23 +56,42 @@ impl Fake {
     }
 }
 
+/// The caller's settings a test must not inherit.
+const CALLERS_SETTINGS: [&str; 7] = [
+    "CLOUDFLARE_API_TOKEN",
+    "CLOUDFLARE_EMAIL",
+    "CLOUDFLARE_API_KEY",
+    "CLOUDFLARE_ACCOUNT_ID",
+    "CLOUDFLARE_BASE_URL",
+    "CFZT_BUDGET_URL",
+    "CFZT_PROFILE",
+];
+
 /// `cfzt` with `args` and none of the caller's Cloudflare settings.
 pub fn cfzt(args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cfzt"));
-    for var in [
-        "CLOUDFLARE_API_TOKEN",
-        "CLOUDFLARE_EMAIL",
-        "CLOUDFLARE_API_KEY",
-        "CLOUDFLARE_ACCOUNT_ID",
-        "CLOUDFLARE_BASE_URL",
-        "CFZT_BUDGET_URL",
-        "CFZT_PROFILE",
-    ] {
+    for var in CALLERS_SETTINGS {
         cmd.env_remove(var);
     }
     // Never the config file of the person running the tests.
     cmd.env("CFZT_CONFIG", NO_CONFIG);
     cmd.args(args).timeout(std::time::Duration::from_secs(60));
+    cmd
+}
+
+/// `cfzt` as a `std::process::Command` (to choose its stdio and spawn it), pointed at
+/// `fake` with a token and the demo account, and none of the caller's settings.
+#[allow(dead_code)] // not every test binary spawns
+pub fn std_cfzt(fake: &Fake, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cfzt"));
+    for var in CALLERS_SETTINGS {
+        cmd.env_remove(var);
+    }
+    cmd.env("CFZT_CONFIG", NO_CONFIG)
+        .env("CLOUDFLARE_API_TOKEN", TOKEN)
+        .env("CLOUDFLARE_ACCOUNT_ID", DEMO_ACCOUNT_ID)
+        .env("CLOUDFLARE_BASE_URL", fake.server.base_url())
+        .args(args);
     cmd
 }
 
