@@ -46,9 +46,9 @@ macro_rules! plan_examples {
 Without --yes the command prints its plan (one row per person and step: run, skip and why, or
 undecided when a lookup failed, which is exit 3); on a terminal it then asks \"Apply? [y/N]\"
 (no is exit 0, nothing changed), elsewhere it changes nothing. With --yes it applies the
-plan and prints the report, in the plan's order (one row per person and step: done, skipped, failed, not_attempted,
-stopped, interrupted); undecided steps are looked up again and fail if that fails again. With
--o json, the plan or report is one object. A progress bar is drawn on stderr when stderr is a
+plan and prints the report, in the plan's order (one row per person and step: done, skipped,
+failed, not_attempted, stopped, interrupted); undecided steps are looked up again and fail if
+that fails again. With -o json, the plan or report is one object. A progress bar is drawn on stderr when stderr is a
 terminal. --resume records only people whose every step is done or skipped.
 If stdout is closed midway, the rows stop but the job goes on to the end.
 Ctrl-C once: no new step starts, the steps under way finish and are reported, exit 130. Twice:
