@@ -172,6 +172,30 @@ fn main() -> ExitCode {
     runtime.block_on(serve(options))
 }
 
+/// Writes `text` to stdout. A server keeps serving when whoever started it stops reading
+/// its stdout (a closed pipe would make `println!` panic and take the server down with it).
+fn say(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// Resolves at the next Ctrl-C (SIGINT), listening from the moment it is called.
+#[cfg(unix)]
+fn interrupted() -> impl std::future::Future<Output = std::io::Result<()>> {
+    let signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt());
+    async move {
+        signal?.recv().await;
+        Ok(())
+    }
+}
+
+/// Resolves at the next Ctrl-C.
+#[cfg(not(unix))]
+fn interrupted() -> impl std::future::Future<Output = std::io::Result<()>> {
+    tokio::signal::ctrl_c()
+}
+
 async fn serve(options: Options) -> ExitCode {
     let mut builder = FakeServer::builder()
         .bind(options.addr)
@@ -199,32 +223,29 @@ async fn serve(options: Options) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Listen for Ctrl-C before saying "press Ctrl-C", so an early one is not the default kill.
+    let ctrl_c = interrupted();
     let token = options.token.as_deref().unwrap_or("any-token");
-    println!("listening on {}", server.base_url());
-    println!(
-        "{}",
-        if options.empty { "starting empty (no demo data)" } else { "demo data loaded: 5 users in the demo account" }
-    );
-    match options.rate_limit {
-        Some(limit) => println!(
+    let base = server.base_url();
+    let data =
+        if options.empty { "starting empty (no demo data)" } else { "demo data loaded: 5 users in the demo account" };
+    let limit = match options.rate_limit {
+        Some(limit) => format!(
             "rate limit: {} requests per {:?} per credential, then 429 for {:?} (--rate-limit off to disable)",
             limit.quota(),
             limit.window(),
             limit.block()
         ),
-        None => println!("rate limit: off"),
-    }
-    println!("try:");
-    println!(
-        "  curl -s -H 'Authorization: Bearer {token}' '{}/accounts/{DEMO_ACCOUNT_ID}/access/users'",
-        server.base_url()
-    );
-    println!("press Ctrl-C to stop");
-    if let Err(e) = tokio::signal::ctrl_c().await {
+        None => "rate limit: off".to_string(),
+    };
+    say(&format!(
+        "listening on {base}\n{data}\n{limit}\ntry:\n  curl -s -H 'Authorization: Bearer {token}' '{base}/accounts/{DEMO_ACCOUNT_ID}/access/users'\npress Ctrl-C to stop\n"
+    ));
+    if let Err(e) = ctrl_c.await {
         eprintln!("cfzt-fake-server: cannot wait for Ctrl-C: {e}");
     }
     server.shutdown().await;
-    println!("stopped");
+    say("stopped\n");
     ExitCode::SUCCESS
 }
 

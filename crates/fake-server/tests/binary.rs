@@ -84,3 +84,14 @@ async fn the_binary_ignores_unknown_body_keys_unless_strict() {
         assert_eq!(answer.status, status, "{args:?}: {}", answer.text);
     }
 }
+
+#[tokio::test]
+async fn the_binary_keeps_serving_and_stops_cleanly_when_nobody_reads_its_output() {
+    let (mut server, base, _) = start(&[]);
+    // `start` has dropped its end of the pipe: every later line goes nowhere.
+    assert_eq!(Client::new(&base).get(&users_path()).await.status, 200);
+    let pid = server.0.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let status = server.0.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "Ctrl-C with a closed stdout ends the server cleanly");
+}
