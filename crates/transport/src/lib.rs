@@ -21,17 +21,16 @@ pub use cf_ray::is_ray_id;
 mod error;
 pub use error::{BoxError, ConnectFailure, TransportError};
 
-mod request_budget;
-pub use request_budget::{
+mod pacing;
+pub use pacing::{
     BudgetError, BudgetQuota, InvalidQuota, LocalBudget, MAX_PAUSE, Observation, RateLimitStatus, RequestBudget,
+    retry_after,
 };
 #[cfg(feature = "redis")]
-pub use request_budget::{
-    InvalidRedisBudget, RedisBudget, RedisBudgetBuilder, WhenUnavailable, credential_fingerprint,
-};
+pub use pacing::{InvalidRedisBudget, RedisBudget, RedisBudgetBuilder, WhenUnavailable, credential_fingerprint};
 
 mod retry;
-pub use retry::{RequestOptions, RequestTemplate, RetryBudget, RetryPolicy, RetryTransport, RetryVerdict, retry_after};
+pub use retry::{RequestOptions, RequestTemplate, RetryBudget, RetryPolicy, RetryTransport, RetryVerdict};
 
 #[cfg(feature = "reqwest")]
 mod reqwest_backend;

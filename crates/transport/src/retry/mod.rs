@@ -12,7 +12,7 @@ mod policy;
 mod source;
 
 pub use budget::RetryBudget;
-pub use classify::{RetryVerdict, retry_after};
+pub use classify::RetryVerdict;
 pub use layer::RetryTransport;
 pub use options::RequestOptions;
 pub use policy::RetryPolicy;

@@ -61,7 +61,7 @@ pub use scripted::{NeverTransport, ScriptStep, ScriptedTransport, never_transpor
 /// A throwaway `redis-server` for tests of [`RedisBudget`](crate::RedisBudget) (with the
 /// `redis` feature).
 #[cfg(feature = "redis")]
-pub use crate::request_budget::RedisServer;
+pub use crate::pacing::RedisServer;
 
 use bytes::Bytes;
 

@@ -188,7 +188,7 @@ fn processes_share_one_quota() {
     let children: Vec<_> = (0..4)
         .map(|_| {
             std::process::Command::new(&exe)
-                .args(["request_budget::redis::tests::child_takes_places", "--exact", "--ignored", "--nocapture"])
+                .args(["pacing::redis::tests::child_takes_places", "--exact", "--ignored", "--nocapture"])
                 .env("CFZT_TEST_REDIS_URL", redis.url())
                 .env("CFZT_TEST_KEY", &key)
                 .env("CFZT_TEST_N", "12")

@@ -78,7 +78,7 @@ impl Observation {
     /// Reads an observation from a response's status and headers.
     pub fn new(status: StatusCode, headers: &HeaderMap) -> Self {
         let retry_after =
-            (status == StatusCode::TOO_MANY_REQUESTS).then(|| crate::retry_after(headers, SystemTime::now())).flatten();
+            (status == StatusCode::TOO_MANY_REQUESTS).then(|| super::retry_after(headers, SystemTime::now())).flatten();
         Self { status, rate_limit: RateLimitStatus::from_headers(headers), retry_after }
     }
 

@@ -16,6 +16,7 @@ mod policy;
 mod quota;
 #[cfg(feature = "redis")]
 mod redis;
+mod retry_after;
 
 pub use headers::{Observation, RateLimitStatus};
 pub use local::LocalBudget;
@@ -25,6 +26,7 @@ pub use quota::{BudgetQuota, InvalidQuota};
 pub use redis::RedisServer;
 #[cfg(feature = "redis")]
 pub use redis::{InvalidRedisBudget, RedisBudget, RedisBudgetBuilder, WhenUnavailable, credential_fingerprint};
+pub use retry_after::retry_after;
 
 /// Paces requests to a rate limit shared by everything that holds it.
 ///
