@@ -1,8 +1,7 @@
 use std::fmt;
 use std::time::Duration;
 
-/// A boxed error from a backend or a caller's transport.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+use crate::BoxError;
 
 /// Why a transport could not deliver a complete response.
 ///

@@ -19,7 +19,11 @@ mod cf_ray;
 pub use cf_ray::is_ray_id;
 
 mod error;
-pub use error::{BoxError, ConnectFailure, TransportError};
+pub use error::{ConnectFailure, TransportError};
+
+/// A boxed error from a backend, a caller's transport or a shared budget's store. Defined
+/// here, above the modules that use it, so that none of them imports another for it.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 mod pacing;
 pub use pacing::{
