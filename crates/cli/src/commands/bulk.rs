@@ -5,7 +5,7 @@ use std::io;
 
 use futures_util::{StreamExt, stream};
 
-use cfzt_workflows::{OffboardOptions, Outcome, PersonReport, Plan, ReclaimOptions, Report, Workflows};
+use cfzt_workflows::{ApplyOptions, OffboardOptions, Outcome, PersonReport, Plan, ReclaimOptions, Report, Workflows};
 
 use super::{applying, workflow_error};
 use crate::args::{ApplyArgs, OffboardArgs, ReclaimArgs};
@@ -31,8 +31,8 @@ pub(super) async fn offboard(ctx: &Context, args: OffboardArgs) -> Result<(), Cl
     let options = OffboardOptions::default()
         .delete(args.delete)
         .revoke_devices(args.revoke_devices)
-        .concurrency(usize::from(args.apply.concurrency));
-    let plan = plan_offboard(ctx, emails, options, usize::from(args.apply.concurrency)).await;
+        .concurrency(args.apply.concurrency);
+    let plan = plan_offboard(ctx, emails, options, args.apply.concurrency).await;
     let job = Job { args: &args.apply, resume, permission: permissions::OFFBOARD, verb: "offboarding", key: by_email };
     run_plan(ctx, plan, job).await
 }
@@ -149,7 +149,8 @@ async fn run_plan(ctx: &Context, plan: Plan, job: Job<'_>) -> Result<(), CliErro
     let Job { resume, key, permission, verb, .. } = job;
     let mut resume = resume;
     let record = |person: &PersonReport| resume.record(&key(person.user_id.as_deref(), &person.email));
-    let applied = applying::apply(ctx, plan, usize::from(args.concurrency), verb, record).await;
+    let options = ApplyOptions::default().concurrency(args.concurrency);
+    let applied = applying::apply(ctx, plan, options, verb, record).await;
     let report = &applied.report;
     if applied.interrupts > 0 {
         return Err(interrupted(report, args));
