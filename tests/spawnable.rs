@@ -82,6 +82,8 @@ async fn every_public_future_of_the_workflows_can_be_spawned() {
 
         let wf = workflows.clone();
         let plan = spawned(async move { wf.plan_reclaim(cutoff(), ReclaimOptions::default()).await }).await.unwrap();
+        // The stream of people owns what it needs.
+        spawned(workflows.apply_stream(&plan, ApplyOptions::default()).collect::<Vec<_>>()).await;
         let wf = workflows.clone();
         spawned(async move { wf.apply(&plan, ApplyOptions::default().concurrency(2)).await }).await;
     }

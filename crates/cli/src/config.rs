@@ -113,7 +113,14 @@ impl Context {
     /// The time requests have spent waiting for the rate budget so far (waits that overlap
     /// count once), for the progress bar.
     pub(crate) fn budget_wait(&self) -> std::time::Duration {
-        self.budget.as_ref().map_or(std::time::Duration::ZERO, |b| b.waited())
+        self.budget_waits()()
+    }
+
+    /// [`budget_wait`](Self::budget_wait) as a function that outlives the context, for a
+    /// callback the workflows call.
+    pub(crate) fn budget_waits(&self) -> impl Fn() -> std::time::Duration + Send + Sync + 'static {
+        let budget = self.budget.clone();
+        move || budget.as_ref().map_or(std::time::Duration::ZERO, |b| b.waited())
     }
 
     /// The quota requests are paced to now: the one set, or a slower one the server

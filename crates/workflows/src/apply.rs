@@ -1,33 +1,41 @@
-//! Applying a plan: each person's steps in order, people with bounded concurrency, state
-//! checked again before every step so that applying twice changes nothing the second time.
+//! Applying a plan: people with bounded concurrency, as a stream of per-person reports
+//! ([`Workflows::apply_stream`]), and the whole report collected from it
+//! ([`Workflows::apply`]). One person's steps are in `apply_person.rs`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::fmt;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 
-use cfzt_access_users::{User, UserId};
-use cfzt_models::RevokeUserParams;
-use futures_util::future::{self, Either};
-use futures_util::{FutureExt, StreamExt, stream};
+use cfzt_models::Timestamp;
+use futures_core::Stream;
+use futures_util::stream::BoxStream;
+use futures_util::{StreamExt, stream};
 
-use crate::offboard::{has_something_to_revoke, planned_id, seat_step};
-use crate::options::{ApplyOptions, Progress, StopSignal};
-use crate::plan::{Action, PersonPlan, Plan, PlanKind, SkipReason};
-use crate::query::inactive;
-use crate::report::{Outcome, PersonReport, Report, StepError, StepReport};
-use crate::{WorkflowError, Workflows, ops};
+use crate::Workflows;
+use crate::options::{ApplyOptions, Progress, ProgressFn};
+use crate::plan::{Plan, PlanKind};
+use crate::report::{PersonReport, Report};
 
 impl Workflows {
     /// Applies a plan and reports what became of every step of every person.
     ///
     /// Before each step the state is read again: a user gone since planning, a seat
     /// already free, sessions already ended or a login since the cutoff make the step
-    /// [`Outcome::Skipped`], so applying the same plan twice changes nothing the second
-    /// time. A step planning could not decide ([`PlannedStep::is_undecided`](crate::PlannedStep::is_undecided))
-    /// is looked at the same way (the user found again by email if need be): it runs, is
-    /// skipped for what is found, or is [`Outcome::Failed`] when the lookup fails again.
-    /// A failed step stops that person's later steps ([`Outcome::NotAttempted`]) and no
-    /// one else's. With [`ApplyOptions::stop_on`], the steps not started when the signal
-    /// is stopped are [`Outcome::Stopped`], and a call given up when it is abandoned is
-    /// [`Outcome::Interrupted`]. Never fails as a whole: every failure is in the report.
+    /// [`Outcome::Skipped`](crate::Outcome::Skipped), so applying the same plan twice
+    /// changes nothing the second time. A step planning could not decide
+    /// ([`PlannedStep::is_undecided`](crate::PlannedStep::is_undecided)) is looked at the
+    /// same way (the user found again by email if need be): it runs, is skipped for what
+    /// is found, or is [`Outcome::Failed`](crate::Outcome::Failed) when the lookup fails
+    /// again. A failed step stops that person's later steps
+    /// ([`Outcome::NotAttempted`](crate::Outcome::NotAttempted)) and no one else's. With
+    /// [`ApplyOptions::stop_on`], the steps not started when the signal is stopped are
+    /// [`Outcome::Stopped`](crate::Outcome::Stopped), and a call given up when it is
+    /// abandoned is [`Outcome::Interrupted`](crate::Outcome::Interrupted). Never fails as a
+    /// whole: every failure is in the report.
+    ///
+    /// This is [`apply_stream`](Self::apply_stream) collected: use that to see each
+    /// person as soon as they are finished.
     ///
     /// The future is `Send + 'static` once the plan is owned, so it can be spawned:
     ///
@@ -48,161 +56,143 @@ impl Workflows {
     /// # }
     /// ```
     pub async fn apply(&self, plan: &Plan, options: ApplyOptions) -> Report {
+        let mut people = self.apply_stream(plan, options);
+        let applied: Vec<AppliedPerson> = (&mut people).collect().await;
+        people.report(applied)
+    }
+
+    /// Applies a plan person by person, yielding each person's report as soon as their
+    /// steps are finished: in the order people finish, each with their place in the plan
+    /// ([`AppliedPerson::index`]) and where the run stands ([`AppliedPerson::progress`]).
+    ///
+    /// The steps and their outcomes are those of [`apply`](Self::apply), which is this
+    /// stream collected: [`ApplyOptions::concurrency`] people are worked on at once,
+    /// [`ApplyOptions::on_progress`] is called as each person is yielded, and a stopped
+    /// or abandoned [`StopSignal`](crate::StopSignal) ([`ApplyOptions::stop_on`]) ends
+    /// the run with every person still yielded, their steps not started
+    /// [`Outcome::Stopped`](crate::Outcome::Stopped). Every person of the plan is yielded
+    /// exactly once, then the stream ends.
+    ///
+    /// Nothing is sent until the stream is polled, and nothing more once it is dropped:
+    /// dropping it gives up the calls under way (a request already sent may have taken
+    /// effect; applying the plan again looks at it again). The stream owns what it needs
+    /// (`Send + 'static`), so it can be moved into a task.
+    ///
+    /// ```no_run
+    /// # async fn run(workflows: cfzt_workflows::Workflows, plan: cfzt_workflows::Plan) {
+    /// use cfzt_workflows::ApplyOptions;
+    /// use futures_util::StreamExt;
+    ///
+    /// let mut people = workflows.apply_stream(&plan, ApplyOptions::default().concurrency(2));
+    /// let mut applied = Vec::new();
+    /// while let Some(person) = people.next().await {
+    ///     let (progress, report) = (&person.progress, &person.report);
+    ///     eprintln!("{}/{} {}: {} steps done", progress.done, progress.total, report.email, report.done());
+    ///     applied.push(person);
+    /// }
+    /// // The same report `apply` gives, in the plan's order.
+    /// let report = people.report(applied);
+    /// println!("{report}");
+    /// # }
+    /// ```
+    pub fn apply_stream(&self, plan: &Plan, options: ApplyOptions) -> ApplyStream {
         let started_at = chrono::Utc::now();
         let total = plan.people.len();
-        let (done, failed) = (AtomicUsize::new(0), AtomicUsize::new(0));
-        let stop = &options.stop;
-        // The closure takes an index, not a reference into the plan: a closure over a
-        // borrowed item is not general enough for the future to be `Send` (rust#64552).
-        let mut people: Vec<(usize, PersonReport)> = stream::iter(0..total)
-            .map(|i| self.apply_person(plan, &plan.people[i], stop).map(move |report| (i, report)))
-            .buffer_unordered(options.concurrency)
-            .inspect(|(_, report)| {
-                let failed =
-                    failed.fetch_add(usize::from(report.failed()), Ordering::Relaxed) + usize::from(report.failed());
-                let done = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if let Some(progress) = &options.progress {
-                    progress(Progress { done, total, failed });
-                }
+        let (kind, progress, stop) = (plan.kind, options.progress, options.stop);
+        let (workflows, plan) = (self.clone(), Arc::new(plan.clone()));
+        let people = stream::iter(0..total)
+            .map(move |index| {
+                let (workflows, plan, stop) = (workflows.clone(), plan.clone(), stop.clone());
+                async move { (index, workflows.apply_person(&plan, &plan.people[index], &stop).await) }
             })
-            .collect()
-            .await;
-        people.sort_by_key(|(i, _)| *i);
+            .buffer_unordered(options.concurrency)
+            .boxed();
+        ApplyStream { people, kind, started_at, progress, done: 0, failed: 0, total }
+    }
+}
+
+/// One person of a plan, applied: what [`ApplyStream`] yields.
+///
+/// ```
+/// # fn show(person: cfzt_workflows::AppliedPerson) {
+/// println!("#{} {}: {} failed so far", person.index, person.report.email, person.progress.failed);
+/// # }
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedPerson {
+    /// The person's place in the plan: `plan.people[index]`.
+    pub index: usize,
+    /// What became of their steps.
+    pub report: PersonReport,
+    /// Where the run stands with this person finished (they are counted in it).
+    pub progress: Progress,
+}
+
+/// The people of a plan being applied, yielded as each is finished:
+/// [`Workflows::apply_stream`].
+///
+/// A [`Stream`] of [`AppliedPerson`]s that owns what it needs: `Send`, `'static` and
+/// `Unpin`. Dropping it stops the run (see [`Workflows::apply_stream`]).
+#[must_use = "a stream applies nothing unless polled"]
+pub struct ApplyStream {
+    people: BoxStream<'static, (usize, PersonReport)>,
+    kind: PlanKind,
+    started_at: Timestamp,
+    progress: Option<ProgressFn>,
+    done: usize,
+    failed: usize,
+    total: usize,
+}
+
+impl ApplyStream {
+    /// The report of the run from the people it yielded, in the plan's order whatever
+    /// order they are given in, finished now.
+    ///
+    /// Pass every person the stream yielded once it has ended, and the report is the one
+    /// [`Workflows::apply`] gives; a person left out is not in the report.
+    pub fn report(&self, people: impl IntoIterator<Item = AppliedPerson>) -> Report {
+        let mut people: Vec<AppliedPerson> = people.into_iter().collect();
+        people.sort_by_key(|person| person.index);
         Report {
-            kind: plan.kind,
-            started_at,
+            kind: self.kind,
+            started_at: self.started_at,
             finished_at: chrono::Utc::now(),
-            people: people.into_iter().map(|(_, p)| p).collect(),
+            people: people.into_iter().map(|person| person.report).collect(),
         }
-    }
-
-    async fn apply_person(&self, plan: &Plan, person: &PersonPlan, stop: &StopSignal) -> PersonReport {
-        let mut report =
-            PersonReport { email: person.email.clone(), user_id: person.user_id.clone(), steps: Vec::new() };
-        // Read the user again once, if any step is to run or undecided: that is the state
-        // every step checks.
-        let open = person.steps.iter().any(|s| s.is_open());
-        let current = match open && !stop.is_stopped() {
-            false => None,
-            // Abandoned while reading: nothing was changed, and no step starts.
-            true => unless_abandoned(self.current_state(plan, person), stop).await,
-        };
-        let mut failed = false;
-        for step in &person.steps {
-            let outcome = match (&step.skip, &current) {
-                _ if failed => Outcome::NotAttempted,
-                (Some(reason), _) if !step.is_open() => Outcome::Skipped { reason: reason.clone() },
-                _ if stop.is_stopped() => Outcome::Stopped,
-                (_, Some(Ok((id, user)))) => {
-                    // A call given up may have reached the server: say so, not "stopped".
-                    unless_abandoned(self.run_step(plan, id, user, step.action), stop)
-                        .await
-                        .unwrap_or(Outcome::Interrupted)
-                }
-                (_, Some(Err(State::Gone(reason)))) => Outcome::Skipped { reason: reason.clone() },
-                (_, Some(Err(State::Unreadable(error)))) => Outcome::Failed { error: error.clone() },
-                (_, None) => Outcome::Stopped,
-            };
-            failed |= matches!(outcome, Outcome::Failed { .. });
-            report.steps.push(StepReport { action: step.action, outcome });
-        }
-        report
-    }
-
-    /// The user as they are now, or why no step can run on them. A person planning could
-    /// not find (their lookup failed) is looked up by email again.
-    async fn current_state(&self, plan: &Plan, person: &PersonPlan) -> Result<(UserId, User), State> {
-        let unreadable = |e: &WorkflowError| State::Unreadable(StepError::from(e));
-        let Some(id) = planned_id(person) else {
-            if plan.kind != PlanKind::Offboard || person.undecided().next().is_none() {
-                return Err(State::Gone(SkipReason::NoSuchUser));
-            }
-            return match self.find_by_email(&person.email).await {
-                Ok(Some(user)) => match user.user_id() {
-                    Ok(id) => Ok((id, user)),
-                    Err(e) => Err(unreadable(&cfzt_access_users::Error::from(e).into())),
-                },
-                Ok(None) => Err(State::Gone(SkipReason::NoSuchUser)),
-                Err(WorkflowError::AmbiguousEmail { matches, .. }) => {
-                    Err(State::Gone(SkipReason::AmbiguousEmail { matches }))
-                }
-                Err(e) => Err(unreadable(&e)),
-            };
-        };
-        let user = match self.users.get(&id).await {
-            Ok(user) => user,
-            Err(e) if e.is_not_found() => return Err(State::Gone(SkipReason::NoSuchUser)),
-            Err(e) => return Err(unreadable(&WorkflowError::from(e))),
-        };
-        if plan.kind == PlanKind::Reclaim
-            && let Some(cutoff) = plan.cutoff
-            && !inactive(&user, cutoff)
-            && let Some(last_login) = user.last_successful_login
-        {
-            return Err(State::Gone(SkipReason::ActiveSince { last_login }));
-        }
-        Ok((id, user))
-    }
-
-    /// Runs one step if the user's current state still needs it.
-    async fn run_step(&self, plan: &Plan, id: &UserId, user: &User, action: Action) -> Outcome {
-        let result = match action {
-            Action::RevokeSessions => self.revoke_if_needed(id, user, plan.revoke_devices).await,
-            Action::FreeSeat => self.free_if_needed(user).await,
-            Action::DeleteUser => match self.users.delete(id).await {
-                Ok(_) => Ok(None),
-                Err(e) if e.is_not_found() => Ok(Some(SkipReason::NoSuchUser)),
-                Err(e) => Err(e.into()),
-            },
-        };
-        match result {
-            Ok(None) => Outcome::Done,
-            Ok(Some(reason)) => Outcome::Skipped { reason },
-            Err(e) => Outcome::Failed { error: StepError::from(&e) },
-        }
-    }
-
-    /// `Ok(None)` when revoked, `Ok(Some(reason))` when there was nothing to revoke.
-    async fn revoke_if_needed(
-        &self,
-        id: &UserId,
-        user: &User,
-        devices: bool,
-    ) -> Result<Option<SkipReason>, WorkflowError> {
-        let sessions = self.users.active_sessions(id).list().await?;
-        if !has_something_to_revoke(sessions.len(), user, devices) {
-            return Ok(Some(SkipReason::NoActiveSessions));
-        }
-        let Some(email) = user.email.clone() else { return Ok(Some(SkipReason::NoSuchUser)) };
-        let mut params = RevokeUserParams::new(email);
-        if devices {
-            params = params.devices(true);
-        }
-        ops::revoke(&self.users, params).await.map(|()| None)
-    }
-
-    /// `Ok(None)` when freed, `Ok(Some(reason))` when the seat is free already.
-    async fn free_if_needed(&self, user: &User) -> Result<Option<SkipReason>, WorkflowError> {
-        if let Some(reason) = seat_step(user).skip {
-            return Ok(Some(reason));
-        }
-        let seat_uid = user.seat_uid.as_deref().unwrap_or_default();
-        ops::free_seat(&self.users, seat_uid).await.map(|_| None)
     }
 }
 
-/// `future`'s output, or `None` if `stop` is abandoned first (the future is dropped).
-async fn unless_abandoned<T>(future: impl Future<Output = T>, stop: &StopSignal) -> Option<T> {
-    let future = std::pin::pin!(future);
-    match future::select(future, stop.abandoned()).await {
-        Either::Left((output, _)) => Some(output),
-        Either::Right(((), _)) => None,
+impl Stream for ApplyStream {
+    type Item = AppliedPerson;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<AppliedPerson>> {
+        let Some((index, report)) = std::task::ready!(self.people.poll_next_unpin(cx)) else {
+            return Poll::Ready(None);
+        };
+        self.done += 1;
+        self.failed += usize::from(report.failed());
+        let progress = Progress { done: self.done, total: self.total, failed: self.failed };
+        if let Some(on_progress) = &self.progress {
+            on_progress(progress);
+        }
+        Poll::Ready(Some(AppliedPerson { index, report, progress }))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.total.saturating_sub(self.done);
+        (left, Some(left))
     }
 }
 
-/// Why no step of a person can run: the user is gone (or no longer qualifies), or could
-/// not be read.
-enum State {
-    Gone(SkipReason),
-    Unreadable(StepError),
+impl fmt::Debug for ApplyStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApplyStream")
+            .field("kind", &self.kind)
+            .field("started_at", &self.started_at)
+            .field("done", &self.done)
+            .field("failed", &self.failed)
+            .field("total", &self.total)
+            .finish_non_exhaustive()
+    }
 }

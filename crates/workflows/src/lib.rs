@@ -4,24 +4,30 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod apply;
+mod apply_person;
 mod audit;
 mod ensure;
 mod error;
 mod offboard;
-mod ops;
 mod options;
 mod plan;
 mod query;
 mod report;
+mod revoke_and_free;
 
+pub use apply::{AppliedPerson, ApplyStream};
 pub use audit::{AuditOptions, AuditRow};
 pub use ensure::Ensured;
 pub use error::WorkflowError;
 pub use offboard::{OffboardOptions, ReclaimOptions};
 pub use options::{ApplyOptions, Progress, StopSignal};
-pub use plan::{Action, OffboardPlan, PersonPlan, Plan, PlanKind, PlannedStep, ReclaimPlan, SkipReason};
+pub use plan::{Action, PersonPlan, Plan, PlanKind, PlannedStep, SkipReason};
+#[allow(deprecated)]
+pub use plan::{OffboardPlan, ReclaimPlan};
 pub use query::SeatCounts;
-pub use report::{OffboardReport, Outcome, PersonReport, ReclaimReport, Report, StepError, StepReport};
+#[allow(deprecated)]
+pub use report::{OffboardReport, ReclaimReport};
+pub use report::{Outcome, PersonReport, Report, StepError, StepReport};
 
 use cfzt_access_users::Users;
 

@@ -8,24 +8,42 @@ use crate::plan::{Action, PersonPlan, Plan, PlanKind, PlannedStep, SkipReason};
 use crate::query::{inactive, same_email, seats};
 use crate::{DEFAULT_CONCURRENCY, LIST_PAGE_SIZE, WorkflowError, Workflows};
 
-/// How to offboard: whether to delete the users and revoke their devices, and how many
-/// people to look up at once.
+/// Called with how many people or users planning has got through so far.
+type CountFn = std::sync::Arc<dyn Fn(u64) + Send + Sync>;
+
+/// How to offboard: whether to delete the users and revoke their devices, how many
+/// people to look up at once, and who hears how far planning has got.
 ///
 /// ```
-/// let options = cfzt_workflows::OffboardOptions::default().delete(true).concurrency(8);
+/// let options = cfzt_workflows::OffboardOptions::default()
+///     .delete(true)
+///     .concurrency(8)
+///     .on_planned(|n| eprintln!("{n} people planned"));
 /// assert!(options.deletes());
 /// ```
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone)]
 pub struct OffboardOptions {
     delete: bool,
     revoke_devices: bool,
     concurrency: usize,
+    on_planned: Option<CountFn>,
 }
 
 impl Default for OffboardOptions {
     fn default() -> Self {
-        Self { delete: false, revoke_devices: false, concurrency: DEFAULT_CONCURRENCY }
+        Self { delete: false, revoke_devices: false, concurrency: DEFAULT_CONCURRENCY, on_planned: None }
+    }
+}
+
+impl std::fmt::Debug for OffboardOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OffboardOptions")
+            .field("delete", &self.delete)
+            .field("revoke_devices", &self.revoke_devices)
+            .field("concurrency", &self.concurrency)
+            .field("on_planned", &self.on_planned.is_some())
+            .finish()
     }
 }
 
@@ -52,14 +70,20 @@ impl OffboardOptions {
         self
     }
 
+    /// Called after each person planning has looked up, in the order asked, with the
+    /// count so far: a progress bar's position against the number of emails (an email
+    /// given twice counts once).
+    #[must_use]
+    pub fn on_planned(mut self, f: impl Fn(u64) + Send + Sync + 'static) -> Self {
+        self.on_planned = Some(std::sync::Arc::new(f));
+        self
+    }
+
     /// Whether the plan deletes users.
     pub fn deletes(&self) -> bool {
         self.delete
     }
 }
-
-/// Called with how many users planning has examined so far.
-type ListedFn = std::sync::Arc<dyn Fn(u64) + Send + Sync>;
 
 /// How to reclaim seats: who is spared, and who hears how far planning has got.
 ///
@@ -72,7 +96,7 @@ type ListedFn = std::sync::Arc<dyn Fn(u64) + Send + Sync>;
 #[derive(Clone, Default)]
 pub struct ReclaimOptions {
     exclude: Vec<String>,
-    on_listed: Option<ListedFn>,
+    on_listed: Option<CountFn>,
 }
 
 impl std::fmt::Debug for ReclaimOptions {
@@ -158,9 +182,16 @@ impl Workflows {
         let mut seen = std::collections::HashSet::new();
         let emails: Vec<String> =
             emails.into_iter().map(Into::into).filter(|e: &String| seen.insert(cfzt_models::email_key(e))).collect();
+        let mut planned = 0_u64;
         let people = stream::iter(emails)
-            .map(|email| self.plan_person(email, options))
+            .map(|email| self.plan_person(email, &options))
             .buffered(options.concurrency)
+            .inspect(|_| {
+                planned += 1;
+                if let Some(on_planned) = &options.on_planned {
+                    on_planned(planned);
+                }
+            })
             .collect()
             .await;
         Plan {
@@ -172,7 +203,7 @@ impl Workflows {
         }
     }
 
-    async fn plan_person(&self, email: String, options: OffboardOptions) -> PersonPlan {
+    async fn plan_person(&self, email: String, options: &OffboardOptions) -> PersonPlan {
         let mut actions = vec![Action::RevokeSessions, Action::FreeSeat];
         if options.delete {
             actions.push(Action::DeleteUser);

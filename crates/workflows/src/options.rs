@@ -31,7 +31,7 @@ pub struct Progress {
     pub failed: usize,
 }
 
-type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+pub(crate) type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 
 /// How to apply a plan: how many people at once, and who to tell about progress.
 ///

@@ -254,9 +254,13 @@ impl Plan {
     }
 }
 
-/// A plan made by [`Workflows::plan_offboard`](crate::Workflows::plan_offboard).
+/// A plan made by [`Workflows::plan_offboard`](crate::Workflows::plan_offboard): a
+/// [`Plan`] of kind [`PlanKind::Offboard`].
+#[deprecated(note = "use Plan: every workflow makes the one type, and its `kind` says which")]
 pub type OffboardPlan = Plan;
-/// A plan made by [`Workflows::plan_reclaim`](crate::Workflows::plan_reclaim).
+/// A plan made by [`Workflows::plan_reclaim`](crate::Workflows::plan_reclaim): a [`Plan`]
+/// of kind [`PlanKind::Reclaim`].
+#[deprecated(note = "use Plan: every workflow makes the one type, and its `kind` says which")]
 pub type ReclaimPlan = Plan;
 
 impl fmt::Display for Plan {

@@ -186,9 +186,13 @@ impl Report {
     }
 }
 
-/// A report of [`Workflows::apply`](crate::Workflows::apply) on an offboarding plan.
+/// A report of [`Workflows::apply`](crate::Workflows::apply) on an offboarding plan: a
+/// [`Report`] of kind [`PlanKind::Offboard`].
+#[deprecated(note = "use Report: every plan's report is the one type, and its `kind` says which")]
 pub type OffboardReport = Report;
-/// A report of [`Workflows::apply`](crate::Workflows::apply) on a reclamation plan.
+/// A report of [`Workflows::apply`](crate::Workflows::apply) on a reclamation plan: a
+/// [`Report`] of kind [`PlanKind::Reclaim`].
+#[deprecated(note = "use Report: every plan's report is the one type, and its `kind` says which")]
 pub type ReclaimReport = Report;
 
 impl fmt::Display for Report {

@@ -123,3 +123,21 @@ async fn a_reclaim_plan_takes_seats_of_the_inactive_minus_the_excluded() {
         assert_eq!(plan.pending_steps(), 3, "{backend}: Richard logged in after this cutoff");
     }
 }
+
+#[tokio::test]
+async fn offboarding_planning_reports_each_person_planned_in_one_call() {
+    for (backend, transport) in backends() {
+        let server = FakeServer::start().await.unwrap();
+        let wf = workflows(&server, &transport);
+        let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let options = OffboardOptions::default().concurrency(2).on_planned({
+            let heard = heard.clone();
+            move |n| heard.lock().unwrap().push(n)
+        });
+        // The same person twice counts once.
+        let emails = ["jdoe@example.com", "nobody@example.com", "JDOE@example.com", "rroe@example.com"];
+        let plan = wf.plan_offboard(emails, options).await;
+        assert_eq!(plan.people.len(), 3, "{backend}");
+        assert_eq!(*heard.lock().unwrap(), [1, 2, 3], "{backend}");
+    }
+}

@@ -2,10 +2,16 @@
 
 use std::path::PathBuf;
 
+use cfzt_workflows::DEFAULT_CONCURRENCY;
 use clap::{Args, Subcommand};
 
-/// How many people or users are worked on at once [default: 4].
+/// How many people or users are worked on at once [default: the workflows' default].
 const CONCURRENCY_HELP: &str = "How many people are worked on at once, inside the rate budget";
+
+/// `--concurrency`: 1 to 64 people or users at once.
+fn concurrency() -> clap::builder::RangedI64ValueParser<usize> {
+    clap::builder::RangedI64ValueParser::new().range(1..=64)
+}
 
 /// The `--help` of a flag that takes a list file: its own first line, then the format
 /// every list file is read with (`crate::inputs`).
@@ -43,9 +49,9 @@ pub(crate) struct ApplyArgs {
     /// Record each finished item in FILE; a rerun with the same FILE skips them.
     #[arg(long, value_name = "FILE")]
     pub(crate) resume: Option<PathBuf>,
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64),
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY, value_parser = concurrency(),
           help = CONCURRENCY_HELP)]
-    pub(crate) concurrency: u16,
+    pub(crate) concurrency: usize,
 }
 
 /// `cfzt reclaim`.
@@ -102,7 +108,7 @@ pub(crate) struct ExportArgs {
     /// The parts joined to each user, and fetched: each costs one request per user [default: all three].
     #[arg(long, value_enum, value_delimiter = ',', value_name = "PARTS")]
     pub(crate) with: Vec<ExportPart>,
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64),
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY, value_parser = concurrency(),
           help = CONCURRENCY_HELP)]
-    pub(crate) concurrency: u16,
+    pub(crate) concurrency: usize,
 }

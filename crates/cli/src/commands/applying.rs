@@ -1,5 +1,7 @@
-//! The `--yes` half of a plan -> apply command: people applied several at once, each
-//! recorded as soon as they are finished and printed in the plan's order, through Ctrl-C and a closed stdout.
+//! The `--yes` half of a plan -> apply command: the plan applied through
+//! [`Workflows::apply_stream`] (which works on several people at once), each person
+//! recorded as soon as they are finished and printed in the plan's order, through Ctrl-C
+//! and a closed stdout.
 //!
 //! The changes come first and the report second: when stdout goes away the rows stop
 //! but the job goes on. The first Ctrl-C stops starting people and steps and lets the
@@ -7,10 +9,11 @@
 //! their steps are reported as "interrupted: may have taken effect" (see
 //! [`StopSignal`]). Only people whose every step is settled are recorded as finished.
 
+use std::collections::BTreeMap;
 use std::io;
 
 use cfzt_workflows::{ApplyOptions, PersonReport, Plan, Report, StopSignal, Workflows};
-use futures_util::{StreamExt, stream};
+use futures_util::StreamExt;
 
 use crate::config::Context;
 use crate::errors::CliError;
@@ -63,39 +66,28 @@ impl Rows {
     }
 }
 
-/// Applies `plan` person by person, `concurrency` at once, calling `record` with each
-/// person finished (every step settled).
+/// Applies `plan` through the workflows' stream (`options` say how many people at once),
+/// calling `record` with each person finished (every step settled) as soon as they are.
 pub(super) async fn apply(
     ctx: &Context,
-    mut plan: Plan,
-    concurrency: usize,
+    plan: Plan,
+    options: ApplyOptions,
     verb: &'static str,
     mut record: impl FnMut(&PersonReport) -> Result<(), CliError>,
 ) -> Applied {
     // What each person costs on average, for the time left at the rate budget.
     let steps = plan.pending_steps() + plan.undecided_steps();
-    let people = std::mem::take(&mut plan.people);
-    let total = people.len();
-    let workflows = Workflows::new(ctx.users());
-    // The plan with nobody in it: applying it costs no call and gives the report's frame.
-    let mut report = workflows.apply(&plan, ApplyOptions::default()).await;
+    let total = plan.people.len();
     let stop = StopSignal::new();
     let progress = Progress::new(total as u64, verb).with_cost(steps as f64 / total.max(1) as f64, ctx.quota());
     let mut rows = Rows::new(ctx.format);
-    let mut finished = stream::iter(people.into_iter().enumerate())
-        .map(|(index, person)| {
-            let mut one = plan.clone();
-            one.people.push(person);
-            let (workflows, options) = (workflows.clone(), ApplyOptions::default().stop_on(stop.clone()));
-            async move { (index, workflows.apply(&one, options).await) }
-        })
-        .buffer_unordered(concurrency);
+    let mut people = Workflows::new(ctx.users()).apply_stream(&plan, options.stop_on(stop.clone()));
     let mut interrupt = Interrupt::listen();
-    let mut reports = Vec::with_capacity(total);
-    let (mut waiting, mut next_row) = (std::collections::BTreeMap::new(), 0_usize);
-    let (mut done, mut failed, mut interrupts, mut record_error) = (0_u64, 0_u64, 0_u32, None);
+    let mut applied = Vec::with_capacity(total);
+    let (mut waiting, mut next_row) = (BTreeMap::new(), 0_usize);
+    let (mut interrupts, mut record_error) = (0_u32, None);
     loop {
-        // Every person's apply ends, stopped or not: each one is in the report.
+        // Every person is yielded, stopped or not: each one is in the report.
         let next = tokio::select! {
             biased;
             () = interrupt.next() => {
@@ -110,36 +102,31 @@ pub(super) async fn apply(
                 }
                 continue;
             }
-            next = finished.next() => next,
+            next = people.next() => next,
         };
-        let Some((index, one)) = next else { break };
-        for person in one.people {
-            done += 1;
-            if !person.finished() {
-                failed += u64::from(person.failed());
-            } else if record_error.is_none()
-                && let Err(e) = record(&person)
-            {
-                // Nothing can be recorded any more: stop starting work, as on Ctrl-C.
-                stop.stop();
-                record_error = Some(e);
-            }
-            // Rows come in the plan's order: a person finished early waits for those before.
-            waiting.insert(index, person);
-            while let Some(person) = waiting.remove(&next_row) {
-                rows.write(&person);
-                reports.push((next_row, person));
-                next_row += 1;
-            }
+        let Some(person) = next else { break };
+        if person.report.finished()
+            && record_error.is_none()
+            && let Err(e) = record(&person.report)
+        {
+            // Nothing can be recorded any more: stop starting work, as on Ctrl-C.
+            stop.stop();
+            record_error = Some(e);
+        }
+        let (done, failed) = (person.progress.done as u64, person.progress.failed as u64);
+        // Rows come in the plan's order: a person finished early waits for those before.
+        waiting.insert(person.index, person);
+        while let Some(person) = waiting.remove(&next_row) {
+            rows.write(&person.report);
+            applied.push(person);
+            next_row += 1;
         }
         progress.update(done, failed, ctx.budget_wait());
     }
     progress.finish();
-    // Every apply ends, so none is left waiting; were one to be, it still is reported.
-    reports.extend(std::mem::take(&mut waiting));
-    reports.sort_by_key(|(index, _)| *index);
-    report.people = reports.into_iter().map(|(_, person)| person).collect();
-    report.finished_at = chrono::Utc::now();
+    // Every person is yielded, so none is left waiting; were one to be, it still is reported.
+    applied.extend(waiting.into_values());
+    let report = people.report(applied);
     let output = rows.finish(&report);
     Applied { report, interrupts, output, record: record_error }
 }

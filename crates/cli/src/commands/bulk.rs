@@ -3,9 +3,7 @@
 
 use std::io;
 
-use futures_util::{StreamExt, stream};
-
-use cfzt_workflows::{OffboardOptions, Outcome, PersonReport, Plan, ReclaimOptions, Report, Workflows};
+use cfzt_workflows::{ApplyOptions, OffboardOptions, Outcome, PersonReport, Plan, ReclaimOptions, Report, Workflows};
 
 use super::{applying, workflow_error};
 use crate::args::{ApplyArgs, OffboardArgs, ReclaimArgs};
@@ -31,31 +29,19 @@ pub(super) async fn offboard(ctx: &Context, args: OffboardArgs) -> Result<(), Cl
     let options = OffboardOptions::default()
         .delete(args.delete)
         .revoke_devices(args.revoke_devices)
-        .concurrency(usize::from(args.apply.concurrency));
-    let plan = plan_offboard(ctx, emails, options, usize::from(args.apply.concurrency)).await;
+        .concurrency(args.apply.concurrency);
+    let plan = plan_offboard(ctx, emails, options).await;
     let job = Job { args: &args.apply, resume, permission: permissions::OFFBOARD, verb: "offboarding", key: by_email };
     run_plan(ctx, plan, job).await
 }
 
-/// Plans each person apart, `concurrency` at once and in their order, so that the bar
-/// counts people planned against the total (two or three lookups each).
-async fn plan_offboard(ctx: &Context, emails: Vec<String>, options: OffboardOptions, concurrency: usize) -> Plan {
-    let workflows = Workflows::new(ctx.users());
-    let frame = workflows.plan_offboard(Vec::<String>::new(), options);
+/// Plans offboarding the people, the bar counting people planned against the total (two
+/// or three lookups each).
+async fn plan_offboard(ctx: &Context, emails: Vec<String>, options: OffboardOptions) -> Plan {
     let planning = Progress::new(emails.len() as u64, "planning").with_cost(2.0, ctx.quota());
-    let mut plans = stream::iter(emails)
-        .map(|email| {
-            let workflows = workflows.clone();
-            async move { workflows.plan_offboard([email], options).await }
-        })
-        .buffered(concurrency);
-    let mut plan = frame.await;
-    let mut planned = 0;
-    while let Some(one) = plans.next().await {
-        plan.people.extend(one.people);
-        planned += 1;
-        planning.update(planned, 0, ctx.budget_wait());
-    }
+    let (bar, budget_wait) = (planning.clone(), ctx.budget_waits());
+    let options = options.on_planned(move |planned| bar.update(planned, 0, budget_wait()));
+    let plan = Workflows::new(ctx.users()).plan_offboard(emails, options).await;
     planning.finish();
     plan
 }
@@ -149,7 +135,8 @@ async fn run_plan(ctx: &Context, plan: Plan, job: Job<'_>) -> Result<(), CliErro
     let Job { resume, key, permission, verb, .. } = job;
     let mut resume = resume;
     let record = |person: &PersonReport| resume.record(&key(person.user_id.as_deref(), &person.email));
-    let applied = applying::apply(ctx, plan, usize::from(args.concurrency), verb, record).await;
+    let options = ApplyOptions::default().concurrency(args.concurrency);
+    let applied = applying::apply(ctx, plan, options, verb, record).await;
     let report = &applied.report;
     if applied.interrupts > 0 {
         return Err(interrupted(report, args));

@@ -27,7 +27,7 @@ pub(super) async fn export(ctx: &Context, args: ExportArgs) -> Result<(), CliErr
     // Only the parts asked for are fetched; the others' columns stay empty.
     let with = |part| args.with.is_empty() || args.with.contains(&part);
     let options = AuditOptions::default()
-        .concurrency(usize::from(args.concurrency))
+        .concurrency(args.concurrency)
         .sessions(with(ExportPart::Sessions))
         .failed_logins(with(ExportPart::FailedLogins))
         .identity(with(ExportPart::Identity));
