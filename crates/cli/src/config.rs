@@ -124,8 +124,8 @@ impl Context {
         self.budget.as_ref().map_or(std::time::Duration::ZERO, |b| b.waited())
     }
 
-    /// The quota requests are paced to now: the one set, or a slower one the server
-    /// announced (its `Ratelimit-Policy`); for hints.
+    /// The quota requests are paced to now: the one set, or the one the server announced
+    /// (its `Ratelimit-Policy`: a slower one, or any with no `--rate-limit`); for hints.
     pub(crate) fn quota(&self) -> Option<BudgetQuota> {
         self.budget.as_ref().map(|b| b.quota()).or(self.quota)
     }
