@@ -367,7 +367,8 @@ async fn an_exhausted_window_ends_when_its_answers_say_not_later() {
     b.observe(&observation(200, &[("ratelimit", r#""d";r=3;t=30"#)])).await;
     b.observe(&observation(200, &[("ratelimit", r#""d";r=0;t=1"#)])).await;
     let err = b.take(Some(Instant::now() + Duration::from_millis(300))).await.unwrap_err();
-    assert!(err.would_wait().is_some_and(|w| w <= Duration::from_secs(1)), "{err:?}");
+    // At most the 1 s the closer end says, and the time the call took (a loaded machine).
+    assert!(err.would_wait().is_some_and(|w| w <= Duration::from_millis(1500)), "{err:?}");
     let grant = b.take(Some(Instant::now() + Duration::from_secs(5))).await.unwrap();
     assert!(grant.at_micros.is_some(), "{grant:?}");
 }
