@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::future::IntoFuture;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -145,4 +146,53 @@ fn a_client_has_a_budget_at_cloudflares_quota_by_default() {
     assert!(shown.contains(&format!("quota: {cloudflare:?}")), "{shown}");
     let client = Client::builder().api_token("t").no_request_budget().build().unwrap();
     assert!(client.request_budget().is_none());
+}
+
+/// A client with the default budget (no quota set), over `transport`.
+fn default_client(server: &FakeServer, transport: &Arc<dyn HttpTransport>) -> Client {
+    Client::builder().base_url(server.base_url()).api_token(TOKEN).transport(transport.clone()).build().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_budget_learns_a_quota_under_its_burst_before_spending_it() {
+    for (backend, transport) in backends() {
+        // 3 per second, under the default burst of 12: 24 calls, 8 in flight, none refused.
+        let server = FakeServer::builder().rate_limit(RateLimit::new(3, WINDOW)).start().await.unwrap();
+        let client = default_client(&server, &transport);
+        let (account, user) = (demo_account(), first_user(&server));
+        let users = client.users(&account);
+        let failed = stream::iter(0..24)
+            .map(|_| users.get(&user).into_future())
+            .buffer_unordered(8)
+            .filter(|r| std::future::ready(r.is_err()))
+            .count()
+            .await;
+        let stats = server.rate_limit_stats_of_token(TOKEN);
+        assert_eq!((failed, stats.refused, stats.counted), (0, 0, 24), "{backend}: {stats:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_budget_follows_an_announced_raise_and_a_quota_set_holds_it() {
+    for (backend, transport) in backends() {
+        // The server announces 6,000 per 5 minutes, five times Cloudflare's documented quota.
+        let raised = RateLimit::new(6000, Duration::from_secs(300));
+        let server = FakeServer::builder().rate_limit(raised).start().await.unwrap();
+        let set = BudgetQuota::cloudflare();
+        let ceiling = Client::builder()
+            .base_url(server.base_url())
+            .api_token(TOKEN)
+            .transport(transport.clone())
+            .rate_limit(set)
+            .build()
+            .unwrap();
+        // (client, the quota its budget paces to after one answer)
+        let want = BudgetQuota::new(6000, Duration::from_secs(300)).unwrap();
+        for (client, want) in [(default_client(&server, &transport), want), (ceiling, set)] {
+            client.users(&demo_account()).get(&first_user(&server)).await.unwrap();
+            let shown = format!("{:?}", client.request_budget().unwrap());
+            assert!(shown.contains(&format!("quota: {want:?}")), "{backend}: {shown}");
+        }
+        assert_eq!(server.rate_limit_stats_of_token(TOKEN).refused, 0, "{backend}");
+    }
 }

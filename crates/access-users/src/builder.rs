@@ -176,12 +176,16 @@ impl ClientBuilder {
     }
 
     /// Paces every request of the client, and of its clones, to `quota`, with a
-    /// [`LocalBudget`] of its own.
+    /// [`LocalBudget`] of its own. The quota is a **ceiling**: the budget follows a slower
+    /// `Ratelimit-Policy` the server announces, and a faster one back up to `quota`, never
+    /// past it.
     ///
-    /// Without this (or [`request_budget`](Self::request_budget)) a client paces to
-    /// Cloudflare's documented quota, [`BudgetQuota::cloudflare`]: 1,200 requests per
-    /// 5 minutes. The budget also learns from the server's `Ratelimit` headers and, on a
-    /// 429, pauses every call until the server's reset, at most
+    /// Without this (or [`request_budget`](Self::request_budget)) a client starts at
+    /// Cloudflare's documented quota, [`BudgetQuota::cloudflare`] (1,200 requests per
+    /// 5 minutes), and follows the quota the server announces, faster or slower
+    /// ([`LocalBudget::following`]): an account whose limit was raised is paced to the raise.
+    /// Either way the budget learns from the server's `Ratelimit` headers and, on a 429,
+    /// pauses every call until the server's reset, at most
     /// [`MAX_PAUSE`](cfzt_transport::MAX_PAUSE) (see [`LocalBudget`]).
     ///
     /// ```
@@ -330,7 +334,7 @@ impl ClientBuilder {
         let request_budget = match &self.budget_store {
             // The environment's store gives way to a budget the code chose.
             Some(store) if !(store.from_env && self.custom_budget) => {
-                Some(store.budget(&credentials, self.budget_quota.unwrap_or_default())?)
+                Some(store.budget(&credentials, self.budget_quota)?)
             }
             _ => self.request_budget.unwrap_or_else(|| Some(Arc::new(LocalBudget::default()))),
         };

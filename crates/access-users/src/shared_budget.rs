@@ -25,16 +25,21 @@ impl StoreSetting {
     }
 
     /// The budget this setting asks for, keyed by a fingerprint of `credentials` and
-    /// pacing to `quota`.
+    /// pacing to `quota` (a ceiling), or without one to Cloudflare's quota and then to the
+    /// quota the server announces.
     pub(crate) fn budget(
         &self,
         credentials: &Credentials,
-        quota: BudgetQuota,
+        quota: Option<BudgetQuota>,
     ) -> Result<Arc<dyn RequestBudget>, ConfigError> {
         #[cfg(feature = "redis")]
         {
-            let budget = cfzt_transport::RedisBudget::builder(&self.url, &credentials.budget_fingerprint())
-                .quota(quota)
+            let builder = cfzt_transport::RedisBudget::builder(&self.url, &credentials.budget_fingerprint());
+            let builder = match quota {
+                Some(quota) => builder.quota(quota),
+                None => builder,
+            };
+            let budget = builder
                 .build()
                 // The error names the field and the rule, never the URL (it may hold a password).
                 .map_err(|e| ConfigError::new(ConfigSetting::BudgetStore, format!("{}: {e}", self.name())))?;

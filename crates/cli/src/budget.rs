@@ -27,15 +27,15 @@ struct Clock {
 }
 
 impl MeteredBudget {
-    pub(crate) fn new(quota: BudgetQuota) -> MeteredBudget {
-        MeteredBudget { inner: LocalBudget::new(quota), clock: Mutex::default() }
+    pub(crate) fn new(inner: LocalBudget) -> MeteredBudget {
+        MeteredBudget { inner, clock: Mutex::default() }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Clock> {
         self.clock.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The quota it paces to now: the one set, or a slower one the server announced.
+    /// The quota it paces to now: the one set, or the one the server announced.
     pub(crate) fn quota(&self) -> BudgetQuota {
         self.inner.quota()
     }
@@ -116,7 +116,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn waits_are_metered_once_however_many_wait() {
         let quota = BudgetQuota::new(10, Duration::from_secs(10)).unwrap();
-        let budget = std::sync::Arc::new(MeteredBudget::new(quota));
+        let budget = std::sync::Arc::new(MeteredBudget::new(LocalBudget::new(quota)));
         for _ in 0..quota.burst_size() {
             assert_eq!(budget.acquire(None).await.unwrap(), Duration::ZERO);
         }
@@ -130,7 +130,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_wait_past_the_deadline_fails_at_once() {
         let quota = BudgetQuota::new(2, Duration::from_secs(60)).unwrap();
-        let budget = MeteredBudget::new(quota);
+        let budget = MeteredBudget::new(LocalBudget::new(quota));
         for _ in 0..quota.burst_size() {
             assert_eq!(budget.acquire(None).await.unwrap(), Duration::ZERO);
         }
@@ -142,7 +142,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_wait_given_up_stops_the_stopwatch() {
         let quota = BudgetQuota::new(2, Duration::from_secs(60)).unwrap();
-        let budget = MeteredBudget::new(quota);
+        let budget = MeteredBudget::new(LocalBudget::new(quota));
         for _ in 0..quota.burst_size() {
             budget.acquire(None).await.unwrap();
         }

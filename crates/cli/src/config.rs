@@ -6,14 +6,14 @@ use std::sync::Arc;
 
 use cfzt_access_users::{AccountId, Client, Users};
 use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer, RateLimit};
-use cfzt_transport::{BudgetQuota, RetryPolicy};
+use cfzt_transport::{BudgetQuota, LocalBudget, RetryPolicy};
 
 use crate::args::{DeadlineArg, GlobalArgs, RateLimitArg};
 use crate::budget::MeteredBudget;
 use crate::errors::CliError;
 use crate::output::Format;
 use crate::permissions;
-use crate::settings::Settings;
+use crate::settings::{Settings, Source};
 
 /// Everything a command needs to run.
 pub(crate) struct Context {
@@ -40,6 +40,8 @@ impl Context {
             RateLimitArg::Off => None,
             RateLimitArg::Quota(quota) => Some(quota),
         };
+        // A quota given is a ceiling; the default follows the quota the server announces.
+        let quota_given = settings.rate_limit.source != Source::Default;
         // A budget kept in Redis is shared with other processes; this one is metered.
         let budget = match (&settings.budget, quota) {
             (Some(_), None) => {
@@ -49,10 +51,16 @@ impl Context {
                 ));
             }
             (Some(url), Some(quota)) => {
-                builder = builder.rate_limit(quota).redis_budget(url.value.clone());
+                if quota_given {
+                    builder = builder.rate_limit(quota);
+                }
+                builder = builder.redis_budget(url.value.clone());
                 None
             }
-            (None, quota) => quota.map(|quota| Arc::new(MeteredBudget::new(quota))),
+            (None, quota) => quota.map(|quota| {
+                let inner = if quota_given { LocalBudget::new(quota) } else { LocalBudget::following(quota) };
+                Arc::new(MeteredBudget::new(inner))
+            }),
         };
         if settings.budget.is_none() {
             builder = match &budget {
@@ -123,8 +131,8 @@ impl Context {
         move || budget.as_ref().map_or(std::time::Duration::ZERO, |b| b.waited())
     }
 
-    /// The quota requests are paced to now: the one set, or a slower one the server
-    /// announced (its `Ratelimit-Policy`); for hints.
+    /// The quota requests are paced to now: the one set, or the one the server announced
+    /// (its `Ratelimit-Policy`: a slower one, or any with no `--rate-limit`); for hints.
     pub(crate) fn quota(&self) -> Option<BudgetQuota> {
         self.budget.as_ref().map(|b| b.quota()).or(self.quota)
     }

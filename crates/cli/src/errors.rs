@@ -206,7 +206,7 @@ fn api_hint(error: &SdkError, needs: Needs, quota: Option<BudgetQuota>) -> Optio
 }
 
 /// The rate budget is spent: say its quota (the one in use, which is the server's when it
-/// announced a slower one) and when it resets.
+/// announced one the budget follows) and when it resets.
 fn rate_limit_hint(retry_after: Option<Duration>, quota: Option<BudgetQuota>) -> String {
     let (budget, window) = match quota {
         Some(q) => (

@@ -80,8 +80,9 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, value_name = "N")]
     pub(crate) max_retries: Option<u32>,
 
-    /// The rate budget that paces every request: at most N per WINDOW, e.g. 1200/300s
-    /// (Cloudflare's limit per token, the default) or 4/1s; `off` sends without pacing.
+    /// The rate budget that paces every request: at most N per WINDOW, e.g. 600/300s or
+    /// 4/1s, and less when the API announces less; `off` sends without pacing [default:
+    /// Cloudflare's 1200/300s per token, then the quota the API announces].
     #[arg(long, global = true, value_name = "N/WINDOW|off", value_parser = parse_rate_limit)]
     pub(crate) rate_limit: Option<RateLimitArg>,
 

@@ -19,17 +19,22 @@ type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<T
 /// A request budget kept in this process: the default budget of a client.
 ///
 /// - **Paces** requests to a [`BudgetQuota`] with `governor`'s GCRA limiter (on tokio's
-///   clock, so tests can pause time).
-/// - **Learns** from every answer's `Ratelimit` header: when the server says fewer requests
-///   remain in its window than this budget would allow (another program spends the same
-///   token), it lets through only that many until the window resets. A `Ratelimit-Policy`
-///   slower than the configured quota replaces it, with no more places at once than the
-///   old pacing had left; an absurd one (a window longer than [`MAX_PAUSE`], fewer than 2
-///   or more than a million requests, a pace that would make one request wait longer than
-///   [`MAX_PAUSE`]) is refused with a warning, and the quota kept.
+///   clock, so tests can pause time). Until the first answer has told it the server's
+///   quota, it lets one request go per period, without a burst: a server whose quota is
+///   under the burst is heard before it is spent.
+/// - **Learns** from every answer's `Ratelimit` header what is left in the server's window
+///   and when it ends: when fewer requests remain than this budget would allow (another
+///   program spends the same token), or none, it lets through only that many until the
+///   window's end (the earliest end the answers of that window allow, to the second).
+/// - **Follows** the `Ratelimit-Policy` the server announces, faster or slower, with no more
+///   places at once than the old pacing had left. A budget made with [`new`](Self::new)
+///   holds the quota it was given as a ceiling (a raise is followed up to it); the default
+///   one ([`following`](Self::following), [`Default`]) has none. An absurd policy (a window
+///   longer than [`MAX_PAUSE`], fewer than 2 or more than a million requests, a pace that
+///   would make one request wait longer than [`MAX_PAUSE`]) is refused with a warning, and
+///   the quota kept.
 /// - **Pauses** every request on a 429, until the server's `Retry-After` (or the window's
-///   reset) has passed, and likewise when an answer says no request is left. A pause is at
-///   most [`MAX_PAUSE`].
+///   reset) has passed. A pause is at most [`MAX_PAUSE`].
 ///
 /// Share it between clients with an `Arc` so that they share one quota.
 #[derive(Debug)]
@@ -46,6 +51,8 @@ struct State {
     /// What the server last said of its window: when it ends, and how many are left.
     server_window: Option<(Instant, u64)>,
     policies: PolicyLearner,
+    /// Until the first answer: when the next request may go (one per period, no burst).
+    untaught: Option<Option<Instant>>,
 }
 
 fn limiter(quota: &BudgetQuota) -> Limiter {
@@ -69,24 +76,45 @@ fn carry_over(old: &Limiter, quota: &BudgetQuota) -> Limiter {
 }
 
 impl LocalBudget {
-    /// A budget pacing to `quota`.
+    /// A budget pacing to `quota`, a ceiling: it follows a slower policy the server
+    /// announces, and a faster one back up to `quota`, never past it.
     pub fn new(quota: BudgetQuota) -> Self {
-        Self::with_learner(quota, PolicyLearner::default())
+        Self::with_learner(quota, PolicyLearner::new(Some(quota)))
     }
 
-    /// A budget that stands in for another (a shared budget's fallback): the other one
-    /// logs the policies it refuses, so this one does not repeat it.
+    /// A budget that starts at `quota` and follows every sane policy the server announces,
+    /// faster or slower: the default budget, at [`BudgetQuota::cloudflare`], paces an
+    /// account whose limit was raised to the raise.
+    ///
+    /// ```
+    /// use cfzt_transport::{BudgetQuota, LocalBudget};
+    /// let budget = LocalBudget::following(BudgetQuota::cloudflare());
+    /// assert_eq!(budget.quota(), BudgetQuota::cloudflare());
+    /// ```
+    pub fn following(quota: BudgetQuota) -> Self {
+        Self::with_learner(quota, PolicyLearner::new(None))
+    }
+
+    /// A budget that stands in for another (a shared budget's fallback), with the same
+    /// `ceiling`: the other one logs the policies it refuses, so this one does not repeat it.
     #[cfg_attr(not(feature = "redis"), allow(dead_code))]
-    pub(super) fn fallback(quota: BudgetQuota) -> Self {
-        Self::with_learner(quota, PolicyLearner::quiet())
+    pub(super) fn fallback(quota: BudgetQuota, ceiling: Option<BudgetQuota>) -> Self {
+        Self::with_learner(quota, PolicyLearner::new(ceiling).quiet())
     }
 
     fn with_learner(quota: BudgetQuota, policies: PolicyLearner) -> Self {
-        let state = State { limiter: limiter(&quota), quota, paused_until: None, server_window: None, policies };
+        let state = State {
+            limiter: limiter(&quota),
+            quota,
+            paused_until: None,
+            server_window: None,
+            policies,
+            untaught: Some(None),
+        };
         Self { state: Mutex::new(state) }
     }
 
-    /// The quota it paces to now (the configured one, or a slower one the server announced).
+    /// The quota it paces to now: the one it was made with, or the one the server announced.
     pub fn quota(&self) -> BudgetQuota {
         self.lock().quota
     }
@@ -112,8 +140,17 @@ impl LocalBudget {
                 return Some(end - now);
             }
         }
+        if let Some(Some(next)) = s.untaught
+            && next > now
+        {
+            return Some(next - now);
+        }
         if let Err(not_until) = s.limiter.check() {
             return Some(not_until.wait_time_from(TokioInstant(now)));
+        }
+        let period = s.quota.period();
+        if let Some(next) = &mut s.untaught {
+            *next = now.checked_add(period);
         }
         if let Some((_, left)) = &mut s.server_window {
             *left -= 1;
@@ -123,8 +160,9 @@ impl LocalBudget {
 }
 
 impl Default for LocalBudget {
+    /// [`LocalBudget::following`] Cloudflare's documented quota.
     fn default() -> Self {
-        Self::new(BudgetQuota::default())
+        Self::following(BudgetQuota::default())
     }
 }
 
@@ -150,33 +188,38 @@ impl RequestBudget for LocalBudget {
     async fn observe(&self, observation: &Observation) {
         let now = Instant::now();
         let mut s = self.lock();
-        if let Some(pause) = observation.pause() {
+        s.untaught = None;
+        // A window with nothing left holds requests until its end (below), which the
+        // answers of that window tell to the second; only a 429 pauses by itself.
+        if let Some(pause) = observation.pause().filter(|_| observation.is_refusal()) {
             let until = now.checked_add(pause.min(MAX_PAUSE));
             if until > s.paused_until {
                 s.paused_until = until;
-                if observation.is_refusal() {
-                    tracing::warn!(
-                        pause_ms = pause.min(MAX_PAUSE).as_millis() as u64,
-                        "rate limited: pausing every request"
-                    );
-                }
+                tracing::warn!(
+                    pause_ms = pause.min(MAX_PAUSE).as_millis() as u64,
+                    "rate limited: pausing every request"
+                );
             }
         }
         let Some(status) = observation.rate_limit else { return };
+        // The policy first: what is left is clamped to the quota it announces.
+        let current = s.quota;
+        if let Some(announced) = s.policies.follow(&current, &status) {
+            s.limiter = carry_over(&s.limiter, &announced);
+            s.quota = announced;
+        }
         if let (Some(left), Some(reset)) = (status.remaining, status.reset)
             && let Some(end) = now.checked_add(reset.min(MAX_PAUSE))
         {
             let left = remaining_within(left, &s.quota);
-            // `t` is in whole seconds, so the same window's end moves by up to a second.
-            s.server_window = match s.server_window {
-                Some((known, ours)) if end <= known + Duration::from_secs(1) => Some((known, ours.min(left))),
-                _ => Some((end, left)),
-            };
-        }
-        let current = s.quota;
-        if let Some(announced) = s.policies.slower(&current, &status) {
-            s.limiter = carry_over(&s.limiter, &announced);
-            s.quota = announced;
+            s.server_window = Some(match s.server_window {
+                // `t` is in whole seconds, rounded up: each answer of one window gives an end
+                // up to a second late, never early, so the earliest is the closest.
+                Some((known, ours)) if known > now && end <= known + Duration::from_secs(1) => {
+                    (known.min(end), ours.min(left))
+                }
+                _ => (end, left),
+            });
         }
     }
 }

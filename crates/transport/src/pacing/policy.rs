@@ -45,35 +45,55 @@ pub(super) fn sane_policy(requests: u64, window: Duration) -> Result<BudgetQuota
     Ok(quota)
 }
 
-/// What a budget learned of the server's policies: adopts a sane one slower than the quota
-/// in use, and logs a refused one once (not on every answer that repeats it).
+/// What a budget learned of the server's policies, and the rule it follows them by: the
+/// one rule of [`LocalBudget`](super::LocalBudget) and the Redis budget alike.
+///
+/// A sane announced policy ([`sane_policy`]) becomes the quota, faster or slower than the
+/// one in use: an account whose limit was raised is paced to the raise, one whose limit was
+/// cut to the cut. A quota the caller set is a **ceiling**: an announced policy faster than
+/// it paces to the ceiling instead. A budget with no quota set (the default, starting at
+/// [`BudgetQuota::cloudflare`]) has none. A refused policy is logged once (not on every
+/// answer that repeats it) and the quota kept.
 #[derive(Debug, Default)]
 pub(super) struct PolicyLearner {
+    /// The quota the caller set, if any: never paced faster than this.
+    ceiling: Option<BudgetQuota>,
     last_refused: Option<(u64, Duration)>,
     /// Refuses without a word: for a fallback whose owner already logs the refusal.
     quiet: bool,
 }
 
 impl PolicyLearner {
-    /// A learner that does not log what it refuses.
-    pub(super) fn quiet() -> Self {
-        Self { last_refused: None, quiet: true }
+    /// A learner that never paces faster than `ceiling`, when there is one.
+    pub(super) fn new(ceiling: Option<BudgetQuota>) -> Self {
+        Self { ceiling, last_refused: None, quiet: false }
+    }
+
+    /// The same learner, not logging what it refuses.
+    pub(super) fn quiet(self) -> Self {
+        Self { quiet: true, ..self }
     }
 
     /// The quota to pace to after an answer with `status`, when it announces a sane policy
-    /// slower than `current`; `None` keeps `current`.
-    pub(super) fn slower(&mut self, current: &BudgetQuota, status: &RateLimitStatus) -> Option<BudgetQuota> {
+    /// that (held to the ceiling) differs from `current`; `None` keeps `current`.
+    pub(super) fn follow(&mut self, current: &BudgetQuota, status: &RateLimitStatus) -> Option<BudgetQuota> {
         let (Some(requests), Some(window)) = (status.quota, status.window) else { return None };
         match sane_policy(requests, window) {
             Ok(announced) => {
                 self.last_refused = None;
-                current.is_faster_than(&announced).then(|| {
+                let target = match self.ceiling {
+                    Some(ceiling) if announced.is_faster_than(&ceiling) => ceiling,
+                    _ => announced,
+                };
+                (target != *current).then(|| {
                     tracing::debug!(
                         quota = requests,
                         window_s = window.as_secs(),
-                        "the server announced a slower quota"
+                        paced_requests = target.requests(),
+                        paced_window_s = target.window().as_secs(),
+                        "the server announced a quota: the budget follows it"
                     );
-                    announced
+                    target
                 })
             }
             Err(reason) => {
@@ -122,9 +142,9 @@ mod tests {
             (1200, Duration::MAX, false),
             (1_000_001, s(300), false),
             (u64::MAX, s(300), false),
-            // The window fits, but the pace would not: 2 per 900 s spaces requests 909 s apart.
-            (2, s(900), false),
-            (3, s(600), false),
+            // The slowest sane paces: 2 per 900 s spaces requests 454.5 s apart.
+            (2, s(900), true),
+            (3, s(600), true),
         ];
         for (requests, window, adopted) in cases {
             let got = sane_policy(requests, window);
@@ -136,15 +156,35 @@ mod tests {
     }
 
     #[test]
-    fn a_refused_policy_keeps_the_quota() {
-        let current = BudgetQuota::cloudflare();
-        let mut learner = PolicyLearner::default();
+    fn announced_policies_are_followed_both_ways_up_to_a_ceiling() {
+        let q = |requests, secs| BudgetQuota::new(requests, Duration::from_secs(secs)).unwrap();
         let status =
             |q, w| RateLimitStatus { quota: Some(q), window: Some(Duration::from_secs(w)), ..Default::default() };
-        assert_eq!(learner.slower(&current, &status(2, 4_000_000_000)), None);
-        assert_eq!(learner.slower(&current, &status(0, 300)), None);
-        assert_eq!(learner.slower(&current, &status(100_000, 1)), None, "a faster policy is not adopted");
-        assert_eq!(learner.slower(&current, &status(10, 300)), BudgetQuota::new(10, Duration::from_secs(300)).ok());
+        let cloudflare = BudgetQuota::cloudflare();
+        // (ceiling, current, announced (q, w), paced to afterwards)
+        let cases = [
+            // No quota set: the announced one, faster or slower.
+            (None, cloudflare, (6000, 300), Some(q(6000, 300))),
+            (None, cloudflare, (10, 300), Some(q(10, 300))),
+            (None, q(10, 300), (1200, 300), Some(cloudflare)),
+            (None, cloudflare, (1200, 300), None),
+            (None, cloudflare, (4, 1), Some(q(4, 1))),
+            // A quota set is a ceiling: a cut is followed, a raise only back up to it.
+            (Some(cloudflare), cloudflare, (10, 300), Some(q(10, 300))),
+            (Some(cloudflare), q(10, 300), (600, 300), Some(q(600, 300))),
+            (Some(cloudflare), q(10, 300), (6000, 300), Some(cloudflare)),
+            (Some(cloudflare), cloudflare, (6000, 300), None),
+            // Absurd policies are refused, whatever the ceiling.
+            (None, cloudflare, (2, 4_000_000_000), None),
+            (None, cloudflare, (0, 300), None),
+            (None, cloudflare, (100_000_000, 1), None),
+            (Some(cloudflare), cloudflare, (1, 300), None),
+        ];
+        for (ceiling, current, (requests, window), want) in cases {
+            let mut learner = PolicyLearner::new(ceiling);
+            let got = learner.follow(&current, &status(requests, window));
+            assert_eq!(got, want, "ceiling {ceiling:?}, at {current:?}, announced q={requests};w={window}");
+        }
     }
 
     #[test]

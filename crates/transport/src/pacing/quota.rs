@@ -6,13 +6,16 @@ use std::time::Duration;
 ///
 /// The budget keeps to this promise: in **any** interval as long as the window plus a
 /// margin, at most `requests` requests start. The [margin](Self::margin), 1 % of the window
-/// but at least 100 ms, absorbs the time requests spend on the way, so that the server,
+/// but at least 20 ms, absorbs the time requests spend on the way, so that the server,
 /// which counts arrivals, never sees more than `requests` in a window.
 ///
 /// It lets `burst` requests go at once and paces the rest evenly, one per
-/// [`period`](Self::period). A small burst keeps a long job close to the quota (the
-/// default, 1/100 of it, keeps about 98 % at Cloudflare's quota); a larger one lets short
-/// scripts go faster at first and long jobs slower.
+/// [`period`](Self::period): the window and its margin over `requests - burst + 1`, the
+/// most that keeps the promise. The default burst is 1/100 of the quota, at least 2 from 50
+/// requests a window (a request that woke late is caught up) and 1 below: a quota of 2 per
+/// 2 s is paced one request every 1.01 s, and a long job reaches 97 to 99 % of any quota
+/// (98 % of Cloudflare's, whose burst is 12). A larger burst lets short scripts
+/// go faster at first and long jobs slower.
 ///
 /// ```
 /// use std::time::Duration;
@@ -20,6 +23,9 @@ use std::time::Duration;
 /// let quota = BudgetQuota::new(100, Duration::from_secs(1))?.burst(10)?;
 /// assert_eq!(quota.requests(), 100);
 /// assert_eq!(BudgetQuota::cloudflare().requests(), 1200);
+/// // 2 per 2 s: one request every 1.01 s.
+/// let slow = BudgetQuota::new(2, Duration::from_secs(2))?;
+/// assert_eq!((slow.burst_size(), slow.period()), (1, Duration::from_millis(1010)));
 /// # Ok::<(), cfzt_transport::InvalidQuota>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,11 +48,13 @@ pub struct InvalidQuota {
 impl BudgetQuota {
     /// Cloudflare's documented quota: 1,200 requests per 5 minutes per user or token.
     pub const fn cloudflare() -> Self {
-        Self { requests: 1200, window: Duration::from_secs(300), burst: 12 }
+        Self { requests: 1200, window: Duration::from_secs(300), burst: Self::default_burst(1200) }
     }
 
-    /// `requests` per `window`, with the default burst: 1/100 of `requests`, at least 2 (a
-    /// burst of 2 lets a request that woke late be caught up by the next).
+    /// `requests` per `window`, with the default burst: 1/100 of `requests`, at least 2 from
+    /// 50 requests a window and 1 below. Every place of the burst past the first costs the
+    /// pacing one place of the window, so a small quota has none to spare: 2 per 2 s paces
+    /// one request every 1.01 s.
     ///
     /// # Errors
     ///
@@ -58,7 +66,21 @@ impl BudgetQuota {
         if window.is_zero() {
             return Err(InvalidQuota { field: "window", reason: "must be longer than zero" });
         }
-        Ok(Self { requests, window, burst: (requests / 100).max(2).min(requests - 1) })
+        Ok(Self { requests, window, burst: Self::default_burst(requests) })
+    }
+
+    /// The default burst of a quota of `requests`: 1/100 of it; at least 2 from 50 requests
+    /// a window, so that a request that woke late (tokio's timers tick in milliseconds) is
+    /// caught up by the next one; 1 below, where one place is more than 2 % of the window.
+    const fn default_burst(requests: u32) -> u32 {
+        let burst = requests / 100;
+        if burst >= 2 {
+            burst
+        } else if requests >= 50 {
+            2
+        } else {
+            1
+        }
     }
 
     /// Sets how many requests may start at once.
@@ -90,15 +112,18 @@ impl BudgetQuota {
     }
 
     /// What the pacing adds to the window for the time requests spend on the way: 1 % of
-    /// the window, at least 100 ms.
+    /// the window, at least 20 ms.
     pub fn margin(&self) -> Duration {
-        (self.window / 100).max(Duration::from_millis(100))
+        (self.window / 100).max(Duration::from_millis(20))
     }
 
     /// The even spacing of requests after the burst: the window and its margin, over
-    /// `requests - burst`.
+    /// `requests - burst + 1`. A burst of `b` and a start every period put at most
+    /// `b - 1 + n` starts in an interval of `n` periods, so `requests` fit in the window
+    /// and its margin, and no fewer would: with a burst of 1, `requests` starts are spread
+    /// over the whole window.
     pub fn period(&self) -> Duration {
-        self.window.saturating_add(self.margin()) / (self.requests - self.burst)
+        self.window.saturating_add(self.margin()) / (self.requests - self.burst + 1)
     }
 
     /// The longest one wait on this pacing can be: the time a whole burst takes to come
@@ -108,8 +133,8 @@ impl BudgetQuota {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let quota = cfzt_transport::BudgetQuota::new(3, Duration::from_secs(1))?;
-    /// assert_eq!(quota.longest_wait(), Duration::from_millis(2200));
+    /// let quota = cfzt_transport::BudgetQuota::new(3, Duration::from_secs(1))?.burst(2)?;
+    /// assert_eq!(quota.longest_wait(), Duration::from_millis(1020));
     /// # Ok::<(), cfzt_transport::InvalidQuota>(())
     /// ```
     pub fn longest_wait(&self) -> Duration {
@@ -140,17 +165,35 @@ mod tests {
         assert_eq!(BudgetQuota::new(10, Duration::ZERO).unwrap_err().field, "window");
         assert_eq!(BudgetQuota::new(10, s(1)).unwrap().burst(10).unwrap_err().field, "burst");
         assert_eq!(BudgetQuota::new(10, s(1)).unwrap().burst(0).unwrap_err().field, "burst");
-        let q = BudgetQuota::new(20, s(1)).unwrap();
-        assert_eq!((q.burst_size(), q.period()), (2, Duration::from_nanos(61_111_111)));
-        assert_eq!(BudgetQuota::new(2, s(1)).unwrap().burst_size(), 1);
         assert_eq!(BudgetQuota::cloudflare(), BudgetQuota::new(1200, s(300)).unwrap());
-        assert_eq!(BudgetQuota::cloudflare().period(), Duration::from_nanos(255_050_505));
         assert!(BudgetQuota::new(20, s(1)).unwrap().is_faster_than(&BudgetQuota::cloudflare()));
         assert!(!BudgetQuota::cloudflare().is_faster_than(&BudgetQuota::new(4, s(1)).unwrap()));
-        // Any window and count: the period never divides by zero.
+        let ns = Duration::from_nanos;
+        // (requests, window, default burst, period): the window and its margin over
+        // `requests - burst + 1`, so that a long job reaches the quota at any size.
+        let cases = [
+            (2, s(1), 1, ns(510_000_000)),
+            (2, s(2), 1, ns(1_010_000_000)),
+            (5, s(70), 1, ns(14_140_000_000)),
+            (20, s(1), 1, ns(51_000_000)),
+            (49, s(1), 1, ns(20_816_326)),
+            (50, s(1), 2, ns(20_816_326)),
+            (60, s(10), 2, ns(171_186_440)),
+            (100, s(5), 2, ns(51_010_101)),
+            (1200, s(300), 12, ns(254_835_996)),
+            (6000, s(300), 60, ns(51_001_514)),
+        ];
+        for (requests, window, burst, period) in cases {
+            let q = BudgetQuota::new(requests, window).unwrap();
+            assert_eq!((q.burst_size(), q.period()), (burst, period), "{requests} per {window:?}");
+            // What a long job reaches: `requests - burst + 1` per window and margin.
+            let reached = window.as_secs_f64() / period.as_secs_f64() / f64::from(requests);
+            assert!(reached >= 0.95, "{requests} per {window:?}: {reached}");
+            assert_eq!(q.longest_wait(), period * burst);
+        }
+        // Any window and count: the period never divides by zero, nor overflows.
         let q = BudgetQuota::new(u32::MAX, Duration::MAX).unwrap().burst(u32::MAX - 1).unwrap();
-        assert_eq!(q.period(), Duration::MAX);
+        assert_eq!(q.period(), Duration::MAX / 2);
         assert_eq!(q.longest_wait(), Duration::MAX);
-        assert_eq!(BudgetQuota::new(20, s(1)).unwrap().longest_wait(), Duration::from_nanos(122_222_222));
     }
 }

@@ -58,7 +58,8 @@ pub struct RedisBudgetBuilder {
     pub(super) url: String,
     pub(super) fingerprint: String,
     pub(super) key_prefix: String,
-    pub(super) quota: BudgetQuota,
+    /// The quota set, a ceiling; `None` starts at Cloudflare's and follows the server.
+    pub(super) quota: Option<BudgetQuota>,
     pub(super) fallback_quota: Option<BudgetQuota>,
     pub(super) when_unavailable: WhenUnavailable,
     pub(super) timeout: Duration,
@@ -86,7 +87,7 @@ impl RedisBudgetBuilder {
             url: url.to_owned(),
             fingerprint: fingerprint.to_owned(),
             key_prefix: String::new(),
-            quota: BudgetQuota::default(),
+            quota: None,
             fallback_quota: None,
             when_unavailable: WhenUnavailable::default(),
             timeout: Duration::from_millis(250),
@@ -94,10 +95,13 @@ impl RedisBudgetBuilder {
         }
     }
 
-    /// The shared quota (default: [`BudgetQuota::cloudflare`]). Every process sharing the
-    /// key should set the same one.
+    /// The shared quota, a ceiling: the budget follows a slower policy the server
+    /// announces, and a faster one back up to this, never past it. Without it the budget
+    /// starts at [`BudgetQuota::cloudflare`] and follows every sane policy the server
+    /// announces, faster or slower, as [`LocalBudget::following`](crate::LocalBudget::following)
+    /// does. Every process sharing the key should set the same one.
     pub fn quota(mut self, quota: BudgetQuota) -> Self {
-        self.quota = quota;
+        self.quota = Some(quota);
         self
     }
 

@@ -1,6 +1,7 @@
 //! A request budget kept in Redis, shared by every process that uses the same credential.
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -71,6 +72,8 @@ pub struct RedisBudget {
     configured: BudgetQuota,
     quota: Mutex<BudgetQuota>,
     policies: Mutex<PolicyLearner>,
+    /// Set by the first answer: until then this process takes no burst.
+    taught: AtomicBool,
     fallback: LocalBudget,
     when_unavailable: WhenUnavailable,
     timeout: Duration,
@@ -105,10 +108,11 @@ impl RedisBudget {
             connection: Mutex::new(None),
             scripts: Scripts::new(),
             keys: Keys::new(&b.key_prefix, &b.fingerprint),
-            configured: b.quota,
-            quota: Mutex::new(b.quota),
-            policies: Mutex::default(),
-            fallback: LocalBudget::fallback(b.fallback_quota.unwrap_or(b.quota)),
+            configured: b.quota.unwrap_or_default(),
+            quota: Mutex::new(b.quota.unwrap_or_default()),
+            policies: Mutex::new(PolicyLearner::new(b.quota)),
+            taught: AtomicBool::new(false),
+            fallback: LocalBudget::fallback(b.fallback_quota.or(b.quota).unwrap_or_default(), b.quota),
             when_unavailable: b.when_unavailable,
             timeout: b.timeout,
             retry_interval: b.retry_interval,
@@ -116,7 +120,7 @@ impl RedisBudget {
         }
     }
 
-    /// The quota it paces to now (the configured one, or a slower one the server announced).
+    /// The quota it paces to now: the one it was built with, or the one the server announced.
     pub fn quota(&self) -> BudgetQuota {
         *lock(&self.quota)
     }
@@ -211,8 +215,13 @@ impl RedisBudget {
             let now = Instant::now();
             let quota = self.quota();
             let limit = self.wait_limit(&quota);
+            // Until this process has heard an answer, one request at a time, as `LocalBudget`.
+            let burst = if self.taught.load(Ordering::Relaxed) { quota.burst_size() } else { 1 };
             let failure = if self.store_ready(now) {
-                match self.call(deadline, async |c| self.scripts.acquire(c, &self.keys, &quota, limit).await).await {
+                match self
+                    .call(deadline, async |c| self.scripts.acquire(c, &self.keys, &quota, burst, limit).await)
+                    .await
+                {
                     Ok(Decision::Go { at_micros }) => {
                         return Ok(Grant { waited: start.elapsed(), at_micros: Some(at_micros) });
                     }
@@ -259,11 +268,12 @@ impl RedisBudget {
         }
     }
 
-    /// Adopts a quota the server announced when it is sane and slower than the one in use.
+    /// Follows a quota the server announced, by the rule of `LocalBudget` ([`PolicyLearner`]).
     fn learn_quota(&self, observation: &Observation) {
+        self.taught.store(true, Ordering::Relaxed);
         let Some(status) = observation.rate_limit else { return };
         let mut quota = lock(&self.quota);
-        if let Some(announced) = lock(&self.policies).slower(&quota, &status) {
+        if let Some(announced) = lock(&self.policies).follow(&quota, &status) {
             *quota = announced;
         }
     }

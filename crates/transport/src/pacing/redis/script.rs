@@ -69,10 +69,12 @@ if left ~= nil then redis.call('SET', KEYS[3], string.format('%d', math.max(0, l
 return {0, now}
 ";
 
-/// What one answer taught: a pause of `ARGV[1]` ms (0: none), and `ARGV[2]` requests left
-/// until the window ends in `ARGV[3]` ms (-1: unknown). A pause only ever grows; requests
-/// left in the same window (its end known to the second) only ever shrink. The count is
-/// stored as an integer (`%d`): Lua's own number formatting would write `1e+17`.
+/// What one answer taught: a 429's pause of `ARGV[1]` ms (0: none), and `ARGV[2]` requests
+/// left until the window ends in `ARGV[3]` ms (-1: unknown). A pause only ever grows.
+/// Answers of the same window (its end known to the second: `t` is whole seconds, rounded
+/// up, so each answer's end is up to a second late, never early) only ever shrink what is
+/// left and bring its end closer, as in `LocalBudget`. The count is stored as an integer
+/// (`%d`): Lua's own number formatting would write `1e+17`.
 const OBSERVE: &str = r"
 local pause = tonumber(ARGV[1])
 if pause > 0 and redis.call('PTTL', KEYS[1]) < pause then
@@ -84,9 +86,8 @@ if left >= 0 and reset > 0 then
   local ends = redis.call('PTTL', KEYS[2])
   if ends > 0 and reset <= ends + 1000 then
     local known = tonumber(redis.call('GET', KEYS[2]))
-    if known == nil or known ~= known or left < known then
-      redis.call('SET', KEYS[2], string.format('%d', left), 'KEEPTTL')
-    end
+    if known ~= nil and known == known and known < left then left = math.max(0, math.floor(known)) end
+    redis.call('SET', KEYS[2], string.format('%d', left), 'PX', math.min(reset, ends))
   else
     redis.call('SET', KEYS[2], string.format('%d', left), 'PX', reset)
   end
@@ -113,6 +114,7 @@ impl Scripts {
         conn: &mut ConnectionManager,
         keys: &Keys,
         quota: &BudgetQuota,
+        burst: u32,
         limit: Duration,
     ) -> redis::RedisResult<Decision> {
         // Rounded up: a period a little long only keeps further inside the quota.
@@ -123,7 +125,7 @@ impl Scripts {
             .key(&keys.pause)
             .key(&keys.window)
             .arg(period.max(1))
-            .arg(quota.burst_size())
+            .arg(burst.clamp(1, quota.burst_size()))
             .arg(quota.requests())
             .invoke_async(conn)
             .await?;
@@ -183,7 +185,9 @@ impl Lesson {
     /// quota.
     pub(super) fn from_observation(observation: &Observation, max: Duration, quota: &BudgetQuota) -> Option<Self> {
         let ms = |d: Duration| d.min(max).as_nanos().div_ceil(1_000_000) as u64;
-        let pause_ms = observation.pause().map_or(0, ms);
+        // A window with nothing left holds requests through its count and end (the
+        // acquisition script); only a 429 pauses by itself.
+        let pause_ms = observation.pause().filter(|_| observation.is_refusal()).map_or(0, ms);
         let (left, reset_ms) = match observation.rate_limit {
             Some(status) => match (status.remaining, status.reset) {
                 (Some(left), Some(reset)) if !reset.is_zero() => {

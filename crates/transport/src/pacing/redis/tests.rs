@@ -120,7 +120,8 @@ fn lessons_table() {
     let cases = [
         (observation(200, &[]), None),
         (observation(200, &[("ratelimit", r#""d";r=7;t=30"#)]), lesson(0, 7, 30_000)),
-        (observation(200, &[("ratelimit", r#""d";r=0;t=2"#)]), lesson(2000, 0, 2000)),
+        // Nothing left: the count holds requests until the window's end, no pause of its own.
+        (observation(200, &[("ratelimit", r#""d";r=0;t=2"#)]), lesson(0, 0, 2000)),
         (observation(429, &[("retry-after", "3")]), lesson(3000, -1, -1)),
         (observation(429, &[("retry-after", "99999")]), lesson(max.as_millis() as u64, -1, -1)),
         (observation(200, &[("ratelimit", r#""d";r=7"#)]), None),
@@ -308,4 +309,66 @@ async fn an_absent_redis_falls_back_at_once() {
     let b = budget(&url, "absent").build().unwrap();
     assert!(b.take(None).await.unwrap().at_micros.is_none());
     assert!(b.is_degraded());
+}
+
+#[tokio::test]
+async fn announced_policies_are_followed_both_ways_as_in_the_local_budget() {
+    let url = format!("redis://127.0.0.1:{}/", RedisServer::free_port());
+    let policy = |q: u32, w: u64| observation(200, &[("ratelimit-policy", &format!(r#""d";q={q};w={w}"#))]);
+    let q = |requests, secs| BudgetQuota::new(requests, Duration::from_secs(secs)).unwrap();
+    // (budget, announced (q, w) in turn, and the quota paced to after each): the rule of
+    // `LocalBudget`, one `PolicyLearner` for both; no store needed to learn.
+    let cases = [
+        (RedisBudget::builder(&url, "follow"), vec![((6000, 300), q(6000, 300)), ((10, 300), q(10, 300))]),
+        (
+            RedisBudget::builder(&url, "ceiling").quota(q(1200, 300)),
+            vec![((10, 300), q(10, 300)), ((6000, 300), q(1200, 300)), ((600, 300), q(600, 300))],
+        ),
+        (RedisBudget::builder(&url, "absurd"), vec![((1, 300), BudgetQuota::cloudflare())]),
+    ];
+    for (builder, steps) in cases {
+        let budget = builder.build().unwrap();
+        assert_eq!(budget.quota(), BudgetQuota::cloudflare());
+        for ((requests, window), want) in steps {
+            budget.observe(&policy(requests, window)).await;
+            assert_eq!(budget.quota(), want, "announced q={requests};w={window}");
+            // The fallback follows the same rule.
+            assert_eq!(budget.fallback.quota(), want, "fallback, announced q={requests};w={window}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn before_the_first_answer_one_request_goes_at_a_time() {
+    let Some(redis) = RedisServer::start() else { return };
+    let key = fresh_key("untaught");
+    // A burst of 4, but none before an answer: the second place is a period (594 ms) away,
+    // on Redis's clock.
+    let quota = BudgetQuota::new(20, Duration::from_secs(10)).unwrap().burst(4).unwrap();
+    let b = RedisBudget::builder(&redis.url(), &key).quota(quota).build().unwrap();
+    let at = |grant: Grant| grant.at_micros.expect("a place from Redis");
+    let first = at(b.take(None).await.unwrap());
+    let second = at(b.take(None).await.unwrap());
+    assert!(second - first >= quota.period().as_micros() as u64, "{first} then {second}");
+    // The first answer lets the rest of the burst go: no place is a period apart.
+    b.observe(&observation(200, &[])).await;
+    let third = at(b.take(None).await.unwrap());
+    let fifth = [at(b.take(None).await.unwrap()), at(b.take(None).await.unwrap())][1];
+    assert!(fifth - third < quota.period().as_micros() as u64, "{third} to {fifth}");
+}
+
+#[tokio::test]
+async fn an_exhausted_window_ends_when_its_answers_say_not_later() {
+    let Some(redis) = RedisServer::start() else { return };
+    let key = fresh_key("window-end");
+    let b = budget(&redis.url(), &key).build().unwrap();
+    // `t` counts whole seconds, rounded up: a later answer of the same window says its end
+    // more closely. Nothing left holds requests until the closer end, not the first one.
+    b.observe(&observation(200, &[("ratelimit", r#""d";r=3;t=30"#)])).await;
+    b.observe(&observation(200, &[("ratelimit", r#""d";r=0;t=1"#)])).await;
+    let err = b.take(Some(Instant::now() + Duration::from_millis(300))).await.unwrap_err();
+    // At most the 1 s the closer end says, and the time the call took (a loaded machine).
+    assert!(err.would_wait().is_some_and(|w| w <= Duration::from_millis(1500)), "{err:?}");
+    let grant = b.take(Some(Instant::now() + Duration::from_secs(5))).await.unwrap();
+    assert!(grant.at_micros.is_some(), "{grant:?}");
 }
