@@ -154,7 +154,9 @@ fn redis_budget(
         let _ = (credentials, quota, url);
         Err(ConfigError::new(
             ConfigSetting::BudgetStore,
-            format!("{name} is set, but this build of cfzt-access-users has no `redis` feature to keep a shared budget"),
+            format!(
+                "{name} is set, but this build of cfzt-access-users has no `redis` feature to keep a shared budget"
+            ),
         ))
     }
 }
