@@ -190,16 +190,13 @@ impl<T: HttpTransport> RetryTransport<T> {
             let deadline = policy.deadline.and_then(|d| Instant::now().checked_add(d));
             let mut retries_done = 0u32;
             let mut spent = 0u32;
-            // The answer being retried: what the call returns if the budget will not let
-            // the retry start before the deadline.
-            let mut retried: Option<Response> = None;
+            // Checked here, so that without a request budget no pacing future is built.
+            if self.pacing.is_some()
+                && let Err(refused) = self.pace(deadline).await
+            {
+                return (Err(refused), 0);
+            }
             loop {
-                // Checked here, so that without a request budget no pacing future is built.
-                if self.pacing.is_some()
-                    && let Err(refused) = self.pace(deadline).await
-                {
-                    return (refused_retry(retried, refused), retries_done);
-                }
                 let timeout = attempt_timeout(&policy, deadline);
                 if retries_done >= policy.max_retries {
                     // The last attempt the policy allows needs nothing kept for another: a
@@ -229,13 +226,20 @@ impl<T: HttpTransport> RetryTransport<T> {
                 }
                 spent += cost;
                 log_retry(&attempt, retries_done + 1, wait);
-                retried = attempt.ok();
-                // A pause of the request budget is waited out when the next attempt takes
-                // its place there; any other wait, here.
+                retries_done += 1;
+                // The answer being retried: what the call returns if the request budget will
+                // not place the retry before the deadline. Kept only until then.
+                let retried = attempt.ok();
+                // A pause of the request budget is waited out when the retry takes its place
+                // there; any other wait, here.
                 if !in_budget {
                     tokio::time::sleep(wait).instrument(tracing::debug_span!("cfzt.backoff")).await;
                 }
-                retries_done += 1;
+                if self.pacing.is_some()
+                    && let Err(refused) = self.pace(deadline).await
+                {
+                    return (refused_retry(retried, refused), retries_done);
+                }
             }
         }
     }
