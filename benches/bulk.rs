@@ -26,7 +26,7 @@ const TOKEN: &str = "bulk-bench-token";
 /// How the client paces.
 #[derive(Clone, Copy)]
 enum Pacing {
-    /// `rate_limit` at the server's quota.
+    /// `Pacing::Quota` at the server's quota.
     Set,
     /// No quota set: Cloudflare's, then what the server announces.
     Default,
@@ -58,9 +58,11 @@ async fn run(job: &Job) -> Outcome {
     let builder =
         Client::builder().base_url(server.base_url()).api_token(TOKEN).transport(HyperTransport::new().expect("hyper"));
     let builder = match job.pacing {
-        Pacing::Set => builder.rate_limit(BudgetQuota::new(limit.quota(), limit.window()).expect("quota")),
+        Pacing::Set => {
+            builder.pacing(cfzt::Pacing::Quota(BudgetQuota::new(limit.quota(), limit.window()).expect("quota")))
+        }
         Pacing::Default => builder,
-        Pacing::Off => builder.no_request_budget(),
+        Pacing::Off => builder.pacing(cfzt::Pacing::Off),
     };
     let client = builder.retry_policy(RetryPolicy::default()).build().expect("client");
     let users = client.users(&account);

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use cfzt::transport::test_util::RedisServer;
 use cfzt::transport::{BudgetQuota, HyperTransport};
-use cfzt::{AccountId, Client, UpdateUserParams, UserId};
+use cfzt::{AccountId, Client, Pacing, UpdateUserParams, UserId};
 use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer, RateLimit};
 use futures_util::{StreamExt, stream};
 
@@ -40,7 +40,8 @@ fn child() {
     let failed = rt.block_on(async {
         let quota = BudgetQuota::new(requests, window).expect("quota");
         let transport = HyperTransport::new().expect("hyper");
-        let client = Client::builder().load_env().transport(transport).rate_limit(quota).build().expect("client");
+        let client =
+            Client::builder().load_env().transport(transport).pacing(Pacing::Quota(quota)).build().expect("client");
         let account: AccountId = DEMO_ACCOUNT_ID.parse().expect("account");
         let (users, id): (_, UserId) = (client.users(&account), id.parse().expect("user id"));
         stream::iter(0..updates)

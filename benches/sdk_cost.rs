@@ -13,7 +13,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use cfzt::models::{Envelope, examples};
 use cfzt::transport::{HttpTransport, Request, Response, RetryPolicy, TransportError, async_trait};
-use cfzt::{AccountId, Client, UpdateUserParams, User, UserId};
+use cfzt::{AccountId, Client, Pacing, UpdateUserParams, User, UserId};
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime};
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderValue, Method, StatusCode};
@@ -54,7 +54,7 @@ fn client(transport: Canned) -> Client {
         .api_token(TOKEN)
         .transport(transport)
         .retry_policy(RetryPolicy::no_retries().attempt_timeout(None))
-        .no_request_budget()
+        .pacing(Pacing::Off)
         .build()
         .expect("client")
 }
@@ -162,7 +162,7 @@ fn build(c: &mut Criterion) {
             .api_token(TOKEN)
             .transport(Spy(tx, answer.clone()))
             .retry_policy(RetryPolicy::no_retries().attempt_timeout(None))
-            .no_request_budget()
+            .pacing(Pacing::Off)
             .build()
             .expect("client");
         spy.users(&account).update(&user, UpdateUserParams::new(EMAIL, NAME)).await.expect("update");

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cfzt::transport::{HttpTransport, HyperTransport, ReqwestTransport};
-use cfzt::{AccountId, Client, CreateUserParams};
+use cfzt::{AccountId, Client, CreateUserParams, Pacing};
 use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer};
 use futures_util::TryStreamExt;
 use peak_alloc::PeakAlloc;
@@ -57,7 +57,7 @@ fn main() {
                 .base_url(&server.base_url)
                 .api_token("bench")
                 .transport(transport)
-                .no_request_budget()
+                .pacing(Pacing::Off)
                 .build()
                 .expect("client");
             rows.push(rt.block_on(measure(&client, &account, n, backend)));

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cfzt::transport::{HttpTransport, RetryPolicy};
-use cfzt::{Client, CreateUserParams, Error, UserId};
+use cfzt::{Client, CreateUserParams, Error, Pacing, UserId};
 use cfzt_fake_server::{DEMO_USER_ID, FakeServer, Fault, FaultRule, Operation, Route, Times};
 use common::{KEY, RawServer, TOKEN, backends, captured, demo_account};
 
@@ -17,7 +17,7 @@ use common::{KEY, RawServer, TOKEN, backends, captured, demo_account};
 /// request budget: the matrix pins the retry layer's own handling of 429s (with a budget, a
 /// 429 waits for the reset instead: tests/rate_limit.rs).
 fn client(base_url: &str, transport: &Arc<dyn HttpTransport>, case: usize) -> Client {
-    let builder = Client::builder().base_url(base_url).transport(transport.clone()).no_request_budget().retry_policy(
+    let builder = Client::builder().base_url(base_url).transport(transport.clone()).pacing(Pacing::Off).retry_policy(
         RetryPolicy::default()
             .backoff(Duration::from_millis(5), Duration::from_millis(20))
             .attempt_timeout(Some(Duration::from_millis(400))),

@@ -1,7 +1,7 @@
 //! The request budget end to end, over both backends, against the fake server's rate
 //! limit: many tasks on one token stay inside the quota with no refusal, a second program
-//! spending the same token costs at most a refusal per window, and without the budget the
-//! server refuses.
+//! spending the same token costs at most a refusal per window, without the budget the
+//! server refuses, and a 429 whose retry would pass the deadline is the call's answer.
 
 mod common;
 
@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use cfzt::transport::{BudgetQuota, HttpTransport, LocalBudget, Request, RequestBudget, Response, TransportError};
-use cfzt::{Client, UserId};
-use cfzt_fake_server::{FakeServer, RateLimit};
+use cfzt::{Client, Pacing, UserId};
+use cfzt_fake_server::{DEMO_USER_ID, FakeServer, Fault, FaultRule, Operation, RateLimit, Route};
 use common::{TOKEN, backends, builder, demo_account};
 use futures_util::{StreamExt, stream};
 
@@ -68,7 +68,7 @@ async fn many_tasks_on_two_clients_sharing_a_budget_are_never_refused() {
     for (backend, transport) in backends() {
         let server = limited_server().await;
         let budget: Arc<dyn RequestBudget> = Arc::new(LocalBudget::new(quota()));
-        let client = || builder(server.base_url(), &transport).request_budget(budget.clone()).build().unwrap();
+        let client = || builder(server.base_url(), &transport).pacing(Pacing::Shared(budget.clone())).build().unwrap();
         let clients = [client(), client()];
         let failed = run(&clients, &first_user(&server)).await;
         let stats = server.rate_limit_stats_of_token(TOKEN);
@@ -88,11 +88,11 @@ async fn a_second_program_on_the_token_costs_at_most_a_refusal_per_window() {
             .base_url(server.base_url())
             .api_token(TOKEN)
             .transport(counted)
-            .rate_limit(quota())
+            .pacing(Pacing::Quota(quota()))
             .build()
             .unwrap();
         // The other program: no budget, 10 requests a second on the same token.
-        let other = builder(server.base_url(), &transport).no_request_budget().build().unwrap();
+        let other = builder(server.base_url(), &transport).pacing(Pacing::Off).build().unwrap();
         let user = first_user(&server);
         let other_user = user.clone();
         let spender = tokio::spawn(async move {
@@ -121,7 +121,7 @@ async fn a_second_program_on_the_token_costs_at_most_a_refusal_per_window() {
 async fn without_the_budget_the_server_refuses() {
     let (backend, transport) = backends().remove(0);
     let server = limited_server().await;
-    let client = builder(server.base_url(), &transport).no_request_budget().build().unwrap();
+    let client = builder(server.base_url(), &transport).pacing(Pacing::Off).build().unwrap();
     let failed = run(std::slice::from_ref(&client), &first_user(&server)).await;
     let stats = server.rate_limit_stats_of_token(TOKEN);
     // What the budget prevents: the burst goes over the quota and the token is blocked.
@@ -144,7 +144,7 @@ fn a_client_has_a_budget_at_cloudflares_quota_by_default() {
     let shown = format!("{budget:?}");
     assert!(shown.starts_with("LocalBudget"), "{shown}");
     assert!(shown.contains(&format!("quota: {cloudflare:?}")), "{shown}");
-    let client = Client::builder().api_token("t").no_request_budget().build().unwrap();
+    let client = Client::builder().api_token("t").pacing(Pacing::Off).build().unwrap();
     assert!(client.request_budget().is_none());
 }
 
@@ -183,7 +183,7 @@ async fn the_default_budget_follows_an_announced_raise_and_a_quota_set_holds_it(
             .base_url(server.base_url())
             .api_token(TOKEN)
             .transport(transport.clone())
-            .rate_limit(set)
+            .pacing(Pacing::Quota(set))
             .build()
             .unwrap();
         // (client, the quota its budget paces to after one answer)
@@ -194,5 +194,34 @@ async fn the_default_budget_follows_an_announced_raise_and_a_quota_set_holds_it(
             assert!(shown.contains(&format!("quota: {want:?}")), "{backend}: {shown}");
         }
         assert_eq!(server.rate_limit_stats_of_token(TOKEN).refused, 0, "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn a_429_whose_retry_would_pass_the_deadline_keeps_cloudflares_answer() {
+    for (backend, transport) in backends() {
+        let server = FakeServer::start().await.unwrap();
+        // A block of an hour: the budget pauses for its longest, past the call's deadline.
+        server.inject(FaultRule::new(Route::Operation(Operation::GetUser), Fault::rate_limited(3600)));
+        let client =
+            builder(server.base_url(), &transport).pacing(Pacing::Quota(BudgetQuota::cloudflare())).build().unwrap();
+        let users = client.users(&demo_account());
+        let user: UserId = DEMO_USER_ID.parse().unwrap();
+        let started = Instant::now();
+        let err = users.get(&user).deadline(Duration::from_secs(5)).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5), "{backend}: it did not wait");
+        // The API's answer, as it came: code 971, its message and cf-ray.
+        let api = err.as_api().unwrap_or_else(|| panic!("{backend}: {err:?}"));
+        assert_eq!((api.status.as_u16(), api.code(), api.attempts), (429, Some(971), 1), "{backend}");
+        assert!(err.cf_ray().is_some_and(cfzt::transport::is_ray_id), "{backend}: {err:?}");
+        assert!(err.is_rate_limited() && !err.is_transport(), "{backend}");
+        // How long to wait is the budget's pause: the server's hour, capped at MAX_PAUSE.
+        let wait = err.retry_after().unwrap();
+        assert!(wait <= cfzt::MAX_PAUSE && wait > cfzt::MAX_PAUSE / 2, "{backend}: {wait:?}");
+        assert_eq!(api.retry_after, Some(Duration::from_secs(3600)), "{backend}: the server's own demand");
+        // The next call finds the budget paused and no answer to keep: the budget's refusal.
+        let err = users.get(&user).deadline(Duration::from_secs(5)).await.unwrap_err();
+        assert!(err.is_rate_limited() && err.is_transport() && err.attempts() == Some(0), "{backend}: {err:?}");
+        assert_eq!(server.journal().len(), 1, "{backend}: one request sent");
     }
 }

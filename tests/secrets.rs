@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use cfzt::transport::{HttpTransport, RetryPolicy};
-use cfzt::{Client, Error, UserId};
+use cfzt::{Client, Error, Pacing, UserId};
 use common::{KEY, TOKEN, backends, captured, demo_account};
 use http_body_util::Full;
 use hyper::body::Incoming;
@@ -274,7 +274,7 @@ async fn a_short_token_garbles_no_message_and_a_long_one_is_masked_wherever_echo
                 .base_url(base_url)
                 .api_token(token)
                 .transport(transport.clone())
-                .no_request_budget()
+                .pacing(Pacing::Off)
                 .build()
                 .unwrap()
         };

@@ -10,8 +10,8 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use cfzt::Client;
 use cfzt::transport::test_util::RedisServer;
+use cfzt::{Client, Pacing};
 use cfzt_fake_server::{DEMO_USER_ID, FakeServer, RateLimit};
 use common::{TOKEN, backends, demo_account};
 
@@ -33,7 +33,7 @@ async fn child_makes_calls() {
     };
     let (_, transport) = backends().into_iter().find(|(name, _)| *name == backend).unwrap();
     let quota = cfzt::transport::BudgetQuota::new(QUOTA, WINDOW).unwrap();
-    let client = Client::builder().load_env().transport(transport).rate_limit(quota).build().unwrap();
+    let client = Client::builder().load_env().transport(transport).pacing(Pacing::Quota(quota)).build().unwrap();
     let users = client.users(&demo_account());
     for _ in 0..CALLS {
         users.get(&DEMO_USER_ID.parse().unwrap()).await.unwrap();

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use cfzt::models::examples;
 use cfzt::transport::{HttpTransport, HyperTransport, ReqwestTransport};
-use cfzt::{AccountId, Client, UpdateUserParams, UserId};
+use cfzt::{AccountId, Client, Pacing, UpdateUserParams, UserId};
 use futures_util::{StreamExt, future, stream};
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderValue, Method, Request, Response};
@@ -174,7 +174,7 @@ impl Sdk {
             .base_url(format!("http://{addr}/client/v4"))
             .api_token(TOKEN)
             .transport(transport)
-            .no_request_budget()
+            .pacing(Pacing::Off)
             .build()
             .expect("client");
         Self { client, account: ACCOUNT.parse().expect("account"), user: USER.parse().expect("user") }

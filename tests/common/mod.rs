@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use cfzt::transport::{HttpTransport, HyperTransport, ReqwestTransport, RetryPolicy};
-use cfzt::{AccountId, Client, ClientBuilder};
+use cfzt::{AccountId, Client, ClientBuilder, Pacing};
 use cfzt_fake_server::DEMO_ACCOUNT_ID;
 
 /// Both backends, each with a small body cap so the cap can be tested.
@@ -20,7 +20,7 @@ pub(crate) fn backends() -> Vec<(&'static str, Arc<dyn HttpTransport>)> {
 /// tests are about other things, and make more calls than Cloudflare's quota paces at once
 /// (`tests/rate_limit.rs` tests the budget).
 pub(crate) fn builder(base_url: &str, transport: &Arc<dyn HttpTransport>) -> ClientBuilder {
-    Client::builder().base_url(base_url).api_token(TOKEN).transport(transport.clone()).no_request_budget()
+    Client::builder().base_url(base_url).api_token(TOKEN).transport(transport.clone()).pacing(Pacing::Off)
 }
 
 /// A client with fast retries, so that fault tests take milliseconds.

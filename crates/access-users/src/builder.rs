@@ -3,9 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use cfzt_transport::{
-    BudgetQuota, HttpTransport, LocalBudget, RequestBudget, RetryBudget, RetryPolicy, RetryTransport,
-};
+use cfzt_transport::{HttpTransport, RetryPolicy, RetryTokens, RetryTransport};
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderName, USER_AGENT};
 use http::{HeaderMap, HeaderValue};
 
@@ -13,8 +11,10 @@ use crate::Credentials;
 use crate::base_url::{DEFAULT_BASE_URL, base_url_error, check_base_url, redacted_url};
 use crate::client::{Client, Inner};
 use crate::error::{ConfigError, ConfigSetting, Error};
+use crate::pacing::{BUDGET_URL_ENV, Pacing};
 use crate::redact::Redactor;
-use crate::shared_budget::{BUDGET_URL_ENV, StoreSetting};
+
+mod deprecated;
 
 const USER_AGENT_VALUE: &str = concat!("cfzt-access-users/", env!("CARGO_PKG_VERSION"));
 
@@ -47,16 +47,11 @@ pub struct ClientBuilder {
     transport: Option<Arc<dyn HttpTransport>>,
     api_version: Option<chrono::NaiveDate>,
     retry_policy: Option<RetryPolicy>,
-    retry_budget: Option<Arc<RetryBudget>>,
-    /// `None`: the default budget; `Some(None)`: switched off.
-    request_budget: Option<Option<Arc<dyn RequestBudget>>>,
-    /// The quota of `rate_limit`, which a shared budget paces to as well.
-    budget_quota: Option<BudgetQuota>,
-    /// Whether `request_budget` or `no_request_budget` was called: they win over
-    /// `CFZT_BUDGET_URL` from the environment.
-    custom_budget: bool,
-    /// A store shared by several processes: `redis_budget` or `CFZT_BUDGET_URL`.
-    budget_store: Option<StoreSetting>,
+    retry_tokens: Option<Arc<RetryTokens>>,
+    /// `None`: the default, [`Pacing::default`].
+    pacing: Option<Pacing>,
+    /// `CFZT_BUDGET_URL`, as `load_env` read it: where a quota is kept (see [`Pacing`]).
+    budget_url_env: Option<String>,
     env_error: Option<ConfigError>,
 }
 
@@ -107,14 +102,15 @@ impl ClientBuilder {
     /// # Runtime
     ///
     /// The built-in backends need a tokio runtime with IO and timers (what `#[tokio::main]`
-    /// starts). So do the retry layer's timers: the attempt timeout, the deadline and the
-    /// wait before a retry. A transport of your own may run on any executor, but a call
+    /// starts). So does the request budget a client has by default (its waits for a place
+    /// are tokio's sleeps), and the retry layer's timers: the attempt timeout, the deadline
+    /// and the wait before a retry. A transport of your own may run on any executor, but a call
     /// polled outside a tokio runtime then fails at once, nothing sent, with
     /// [`Error::Transport`](crate::Error::Transport) whose source is
     /// [`TransportError::NoRuntime`](crate::TransportError::NoRuntime) (not retryable),
     /// unless nothing needs a timer: a policy of `RetryPolicy::no_retries().attempt_timeout(None)`,
     /// which leaves timeouts to your transport, and no request budget (whose waits are
-    /// tokio's too: [`no_request_budget`](Self::no_request_budget)).
+    /// tokio's too: [`Pacing::Off`]).
     ///
     /// ```
     /// use std::future::IntoFuture;
@@ -137,7 +133,7 @@ impl ClientBuilder {
     ///     .api_token("token")
     ///     .transport(Canned)
     ///     .retry_policy(RetryPolicy::no_retries().attempt_timeout(None))
-    ///     .no_request_budget()
+    ///     .pacing(cfzt_access_users::Pacing::Off)
     ///     .build()?;
     /// let call = client.users(&account).get(&user).into_future();
     /// assert!(futures_executor::block_on(call).unwrap_err().is_not_found());
@@ -161,94 +157,36 @@ impl ClientBuilder {
     /// With the default request budget, a 429 pauses the budget until the server's
     /// `Retry-After`, up to [`MAX_PAUSE`](cfzt_transport::MAX_PAUSE) (15 minutes), and the
     /// retry waits for it: without a deadline a call can wait that long. Set
-    /// [`RetryPolicy::deadline`] (or `.deadline(d)` on a call) to end it sooner; the
-    /// policy's 60 s `max_retry_after` cap applies only without a request budget.
+    /// [`RetryPolicy::deadline`] (or `.deadline(d)` on a call) to end it sooner: a retry
+    /// that would wait past it returns the 429 at once, as an [`Error::Api`] whose
+    /// `retry_after()` is the wait. The policy's 60 s `max_retry_after` cap applies only
+    /// without a request budget ([`Pacing::Off`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry_policy = Some(policy);
         self
     }
 
-    /// The retry budget, shared by every clone of the client (default: a fresh
-    /// [`RetryBudget`] of 500 tokens). Pass the same budget to several clients to share it.
-    pub fn retry_budget(mut self, budget: Arc<RetryBudget>) -> Self {
-        self.retry_budget = Some(budget);
+    /// The retry tokens, shared by every clone of the client (default: fresh
+    /// [`RetryTokens`], 500 of them). Pass the same tokens to several clients to share them.
+    pub fn retry_tokens(mut self, tokens: Arc<RetryTokens>) -> Self {
+        self.retry_tokens = Some(tokens);
         self
     }
 
-    /// Paces every request of the client, and of its clones, to `quota`, with a
-    /// [`LocalBudget`] of its own. The quota is a **ceiling**: the budget follows a slower
-    /// `Ratelimit-Policy` the server announces, and a faster one back up to `quota`, never
-    /// past it.
-    ///
-    /// Without this (or [`request_budget`](Self::request_budget)) a client starts at
-    /// Cloudflare's documented quota, [`BudgetQuota::cloudflare`] (1,200 requests per
-    /// 5 minutes), and follows the quota the server announces, faster or slower
-    /// ([`LocalBudget::following`]): an account whose limit was raised is paced to the raise.
-    /// Either way the budget learns from the server's `Ratelimit` headers and, on a 429,
-    /// pauses every call until the server's reset, at most
-    /// [`MAX_PAUSE`](cfzt_transport::MAX_PAUSE) (see [`LocalBudget`]).
+    /// How the client paces its requests to the API's rate limit, for it and its clones:
+    /// off, a quota, a budget you share, or a budget kept in Redis (see [`Pacing`], which
+    /// also says how `CFZT_BUDGET_URL` from the environment applies). The default is
+    /// Cloudflare's documented quota, 1,200 requests per 5 minutes, in this process.
     ///
     /// ```
     /// use std::time::Duration;
-    /// use cfzt_access_users::{BudgetQuota, Client};
-    /// // An Enterprise account with a raised limit of 4,000 per 5 minutes.
+    /// use cfzt_access_users::{BudgetQuota, Client, Pacing};
     /// let quota = BudgetQuota::new(4000, Duration::from_secs(300))?;
-    /// let client = Client::builder().api_token("...").rate_limit(quota).build()?;
+    /// let client = Client::builder().api_token("...").pacing(Pacing::Quota(quota)).build()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn rate_limit(self, quota: BudgetQuota) -> Self {
-        let mut builder = self.request_budget(Arc::new(LocalBudget::new(quota)));
-        builder.budget_quota = Some(quota);
-        builder.custom_budget = false;
-        builder
-    }
-
-    /// Keeps the request budget in Redis at `url` (`redis://[:password@]host:port[/db]`),
-    /// shared by every process, on any machine, that uses the same credentials and store:
-    /// a [`RedisBudget`](cfzt_transport::RedisBudget) pacing to the quota of
-    /// [`rate_limit`](Self::rate_limit) (default: Cloudflare's), keyed by a fingerprint of
-    /// the credentials (never the credentials themselves). It wins over the other budget
-    /// settings. `CFZT_BUDGET_URL` sets the same from the environment
-    /// ([`load_env`](Self::load_env)).
-    ///
-    /// While Redis cannot be reached the client paces in-process with a warning, and goes
-    /// back to Redis when it answers (see `RedisBudget`, and `docs/reliability.md`).
-    ///
-    /// ```no_run
-    /// use cfzt_access_users::Client;
-    /// let client = Client::builder().api_token("...").redis_budget("redis://127.0.0.1:6379").build()?;
-    /// # Ok::<(), cfzt_access_users::Error>(())
-    /// ```
-    #[cfg(feature = "redis")]
-    pub fn redis_budget(mut self, url: impl Into<String>) -> Self {
-        self.budget_store = Some(StoreSetting { url: url.into(), from_env: false });
-        self
-    }
-
-    /// Paces every request with `budget`. Give the same `Arc` to several clients that use
-    /// one token, so that together they stay inside its quota, or a budget kept in a store
-    /// that several processes share.
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use cfzt_access_users::{BudgetQuota, Client, LocalBudget, RequestBudget};
-    /// let budget: Arc<dyn RequestBudget> = Arc::new(LocalBudget::new(BudgetQuota::cloudflare()));
-    /// let audit = Client::builder().api_token("...").request_budget(budget.clone()).build()?;
-    /// let offboarding = Client::builder().api_token("...").request_budget(budget).build()?;
-    /// # Ok::<(), cfzt_access_users::Error>(())
-    /// ```
-    pub fn request_budget(mut self, budget: Arc<dyn RequestBudget>) -> Self {
-        self.request_budget = Some(Some(budget));
-        self.custom_budget = true;
-        self
-    }
-
-    /// Switches the request budget off: requests are sent as fast as they come, and a 429
-    /// is retried by each call on its own, as the official SDKs do. For tests against a
-    /// server with no limit, or when something else paces the calls.
-    pub fn no_request_budget(mut self) -> Self {
-        self.request_budget = Some(None);
-        self.custom_budget = true;
+    pub fn pacing(mut self, pacing: Pacing) -> Self {
+        self.pacing = Some(pacing);
         self
     }
 
@@ -262,9 +200,9 @@ impl ClientBuilder {
     /// Fills what is not set yet from the environment: `CLOUDFLARE_API_TOKEN`, else
     /// `CLOUDFLARE_EMAIL` with `CLOUDFLARE_API_KEY`; and `CLOUDFLARE_BASE_URL`. Values are
     /// trimmed and empty ones count as unset. When both schemes are set, the token wins and
-    /// only the token is sent. `CFZT_BUDGET_URL` keeps the request budget in a store shared
-    /// by several processes, as [`redis_budget`](Self::redis_budget) does (it needs the
-    /// `redis` feature; without it, [`build`](Self::build) says so).
+    /// only the token is sent. `CFZT_BUDGET_URL` keeps the client's quota in Redis, shared
+    /// by several processes, as [`Pacing`] says (it needs the `redis` feature; without it,
+    /// [`build`](Self::build) says so).
     pub fn load_env(self) -> Self {
         self.load_env_with(|name| std::env::var(name).ok())
     }
@@ -275,8 +213,8 @@ impl ClientBuilder {
             self.base_url = var("CLOUDFLARE_BASE_URL");
             self.base_url_from_env = self.base_url.is_some();
         }
-        if self.budget_store.is_none() {
-            self.budget_store = var(BUDGET_URL_ENV).map(|url| StoreSetting { url, from_env: true });
+        if self.budget_url_env.is_none() {
+            self.budget_url_env = var(BUDGET_URL_ENV);
         }
         if self.credentials.is_none() {
             match (var("CLOUDFLARE_API_TOKEN"), var("CLOUDFLARE_EMAIL"), var("CLOUDFLARE_API_KEY")) {
@@ -302,7 +240,7 @@ impl ClientBuilder {
     ///
     /// [`Error::Config`] when no credentials are set, the base URL is not acceptable, no
     /// transport is given and no backend feature is enabled, or the shared budget's store
-    /// (`CFZT_BUDGET_URL`, `redis_budget`) is not a usable URL or needs the `redis` feature.
+    /// (`CFZT_BUDGET_URL`, [`Pacing::Redis`]) is not a usable URL or needs the `redis` feature.
     pub fn build(self) -> Result<Client, Error> {
         let credentials = match (self.credentials, self.env_error) {
             (Some(c), _) => c,
@@ -331,17 +269,11 @@ impl ClientBuilder {
             Some(t) => t,
             None => default_transport()?,
         };
-        let request_budget = match &self.budget_store {
-            // The environment's store gives way to a budget the code chose.
-            Some(store) if !(store.from_env && self.custom_budget) => {
-                Some(store.budget(&credentials, self.budget_quota)?)
-            }
-            _ => self.request_budget.unwrap_or_else(|| Some(Arc::new(LocalBudget::default()))),
-        };
+        let (pacing, from_env) = Pacing::resolve(self.pacing, self.budget_url_env);
         let transport = RetryTransport::new(transport)
             .with_policy(self.retry_policy.unwrap_or_default())
-            .with_budget(self.retry_budget.unwrap_or_default())
-            .with_request_budget(request_budget);
+            .with_retry_tokens(self.retry_tokens.unwrap_or_default())
+            .with_request_budget(pacing.budget(&credentials, from_env)?);
         let scheme = match credentials {
             Credentials::ApiToken(_) => "api token",
             Credentials::GlobalApiKey { .. } => "global api key",
@@ -361,9 +293,9 @@ impl fmt::Debug for ClientBuilder {
             .field("transport", &self.transport.as_ref().map(|_| "custom"))
             .field("api_version", &self.api_version)
             .field("retry_policy", &self.retry_policy)
-            .field("request_budget", &self.request_budget)
+            .field("pacing", &self.pacing)
             // The store's URL may hold its password: only whether there is one.
-            .field("budget_store", &self.budget_store.as_ref().map(|_| "set"))
+            .field("budget_url_env", &self.budget_url_env.as_ref().map(|_| "set"))
             .finish_non_exhaustive()
     }
 }

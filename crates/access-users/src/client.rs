@@ -64,7 +64,7 @@ impl Client {
     }
 
     /// The request budget that paces this client's calls and its clones', if it has one
-    /// (see [`ClientBuilder::rate_limit`](crate::ClientBuilder::rate_limit)).
+    /// (see [`ClientBuilder::pacing`](crate::ClientBuilder::pacing)).
     pub fn request_budget(&self) -> Option<&std::sync::Arc<dyn cfzt_transport::RequestBudget>> {
         self.inner.transport.request_budget()
     }
@@ -99,7 +99,7 @@ impl Client {
         let call_span = span.clone();
         async move {
             let template = self.template(call)?;
-            let (response, attempts) = self.inner.transport.send_template(template).await;
+            let (response, attempts) = self.inner.transport.send_counted(template).await;
             let response = response.map_err(|source| {
                 tracing::debug!(error = %source, attempts, "transport failed");
                 Error::Transport(Box::new(TransportFailure { operation: operation.name, attempts, source }))

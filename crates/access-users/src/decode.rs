@@ -3,6 +3,7 @@
 use bytes::Bytes;
 use cfzt_models::operations::Operation;
 use cfzt_models::{Envelope, ResponseInfo};
+use cfzt_transport::PacingRefusal;
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::Deserialize as _;
@@ -24,7 +25,13 @@ where
     let (parts, body) = response.into_parts();
     let status = parts.status;
     if !status.is_success() {
-        return Err(failure(operation, status, parts.headers, &body, attempts, Vec::new(), Vec::new()));
+        let mut error = failure(operation, status, parts.headers, &body, attempts, Vec::new(), Vec::new());
+        // A retry the request budget would have held past the deadline: how long, for
+        // `Error::retry_after`.
+        if let (Error::Api(api), Some(refusal)) = (&mut error, parts.extensions.get::<PacingRefusal>()) {
+            api.pacing_wait = Some(refusal.would_wait);
+        }
+        return Err(error);
     }
     let decode_error = |path: &str, reason: String| {
         Error::Decode(Box::new(DecodeError {

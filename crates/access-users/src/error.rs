@@ -69,15 +69,17 @@ impl Error {
         }
     }
 
-    /// The wait the server asked for before trying again (`Retry-After`), if any. When it
-    /// is longer than the retry policy's cap, the call fails at once with this set.
+    /// How long to wait before trying again, if anything says.
     ///
-    /// For a call the [request budget](crate::ClientBuilder::rate_limit) did not send
-    /// because its wait would have passed the deadline, the wait it would have taken.
+    /// When the client's [request budget](crate::Pacing) would have held a retry, or the
+    /// call, past its deadline, the wait it would have taken (the budget's pause, at most
+    /// [`MAX_PAUSE`](cfzt_transport::MAX_PAUSE)): see [`ApiError::pacing_wait`] and
+    /// [`TransportError::Pacing`]. Otherwise the wait the server asked for (`Retry-After`);
+    /// when that is longer than the retry policy's cap, the call fails at once with it set.
     pub fn retry_after(&self) -> Option<std::time::Duration> {
         match self {
-            Self::Transport(t) => t.source.budget_wait(),
-            _ => self.as_api().and_then(|e| e.retry_after),
+            Self::Transport(t) => t.source.pacing_wait(),
+            _ => self.as_api().and_then(|e| e.pacing_wait.or(e.retry_after)),
         }
     }
 
@@ -120,7 +122,7 @@ impl Error {
     /// not send because its wait would have passed the deadline.
     pub fn is_rate_limited(&self) -> bool {
         match self {
-            Self::Transport(t) => t.source.is_rate_budget(),
+            Self::Transport(t) => t.source.is_pacing(),
             _ => self.as_api().is_some_and(|e| e.status == StatusCode::TOO_MANY_REQUESTS),
         }
     }
@@ -182,6 +184,10 @@ pub struct ApiError {
     pub cf_ray: Option<String>,
     /// The wait the server asked for (`retry-after-ms` or `Retry-After`), e.g. on a 429.
     pub retry_after: Option<std::time::Duration>,
+    /// Set when the call returned this answer instead of retrying it because the client's
+    /// request budget would have held the retry past the call's deadline: how long it
+    /// would have waited (see [`PacingRefusal`](cfzt_transport::PacingRefusal)).
+    pub pacing_wait: Option<std::time::Duration>,
     /// The start of the body, when it was not a Cloudflare envelope (e.g. an HTML page).
     pub body_excerpt: Option<String>,
     /// The response headers.
@@ -320,7 +326,7 @@ pub enum ConfigSetting {
     /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
     BaseUrl,
     /// The shared budget's store: `CFZT_BUDGET_URL` or
-    /// [`ClientBuilder::redis_budget`](crate::ClientBuilder::redis_budget).
+    /// [`Pacing::Redis`](crate::Pacing::Redis).
     BudgetStore,
     /// The `api-version` header.
     ApiVersion,
@@ -352,6 +358,7 @@ pub(crate) fn api_error(
         messages,
         cf_ray: headers.get("cf-ray").and_then(|v| v.to_str().ok()).map(str::to_string),
         retry_after: cfzt_transport::retry_after(&headers, std::time::SystemTime::now()),
+        pacing_wait: None,
         body_excerpt,
         headers,
         attempts,
@@ -374,6 +381,7 @@ mod tests {
             messages: Vec::new(),
             cf_ray: None,
             retry_after: None,
+            pacing_wait: None,
             body_excerpt: None,
             headers,
             attempts: 1,

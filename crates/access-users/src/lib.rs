@@ -12,10 +12,10 @@ mod credentials;
 mod decode;
 mod error;
 mod list;
+mod pacing;
 mod path;
 mod redact;
 mod response;
-mod shared_budget;
 mod users;
 mod walk;
 
@@ -29,8 +29,8 @@ pub use error::{
     ApiError, ConfigError, ConfigSetting, DecodeError, Error, PaginationError, PaginationReason, TransportFailure,
 };
 pub use list::{DEFAULT_PER_PAGE, ListUsers};
+pub use pacing::{BUDGET_URL_ENV, Pacing};
 pub use response::ApiResponse;
-pub use shared_budget::BUDGET_URL_ENV;
 pub use users::{ActiveSessions, Users};
 pub use walk::MAX_WALK_PAGES;
 
@@ -42,6 +42,6 @@ pub use cfzt_models::{
 #[cfg(feature = "mock")]
 pub use cfzt_transport::MockHttpTransport;
 pub use cfzt_transport::{
-    BudgetQuota, HttpTransport, LocalBudget, MAX_PAUSE, RateLimitStatus, RequestBudget, TransportError,
+    BudgetQuota, HttpTransport, LocalBudget, MAX_PAUSE, PacingEvent, RateLimitStatus, RequestBudget, TransportError,
 };
 pub use cfzt_transport::{bytes, http};

@@ -297,6 +297,7 @@ mod tests {
             messages: vec![info],
             cf_ray: Some(TOKEN.into()),
             retry_after: None,
+            pacing_wait: None,
             body_excerpt: Some(format!("<html>{TOKEN} {KEY}</html>")),
             headers,
             attempts: 1,

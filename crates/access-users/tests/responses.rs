@@ -3,7 +3,7 @@
 
 mod support;
 
-use cfzt_access_users::{Client, Credentials, Error};
+use cfzt_access_users::{Client, Credentials, Error, Pacing};
 use cfzt_transport::test_util::capture_request;
 
 use support::*;
@@ -155,18 +155,20 @@ async fn a_long_retry_after_is_reported_on_the_error() {
     let (transport, requests) = capture_request(Some(answer.clone()));
     // Without a request budget, the retry policy retries 429s, but not when the server
     // demands an hour.
-    let client = Client::builder().api_token(TOKEN).transport(transport).no_request_budget().build().unwrap();
+    let client = Client::builder().api_token(TOKEN).transport(transport).pacing(Pacing::Off).build().unwrap();
     let err = users(&client).get(&user_id()).await.unwrap_err();
     assert!(err.is_rate_limited());
     assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(3600)));
     requests.expect_only_request();
 
     // With the default budget, the retry waits in the budget (a pause of at most
-    // MAX_PAUSE): a call with a deadline fails at once, saying how long it would wait.
+    // MAX_PAUSE): a call with a deadline ends at once with the 429 itself, saying how long
+    // the retry would wait.
     let (transport, requests) = capture_request(Some(answer));
     let client = Client::builder().api_token(TOKEN).transport(transport).build().unwrap();
     let err = users(&client).get(&user_id()).deadline(std::time::Duration::from_secs(1)).await.unwrap_err();
-    assert!(err.is_rate_limited() && err.is_transport(), "{err:?}");
+    assert!(err.is_rate_limited() && !err.is_transport(), "{err:?}");
+    assert_eq!(err.as_api().and_then(|api| api.code()), Some(971), "{err:?}");
     let wait = err.retry_after().unwrap();
     assert!(wait <= cfzt_access_users::MAX_PAUSE && wait > cfzt_access_users::MAX_PAUSE / 2, "{wait:?}");
     requests.expect_only_request();

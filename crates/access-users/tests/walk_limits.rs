@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use cfzt_access_users::{AccountId, Client, Error, HttpTransport, PaginationReason};
+use cfzt_access_users::{AccountId, Client, Error, HttpTransport, Pacing, PaginationReason};
 use cfzt_transport::{HyperTransport, ReqwestTransport};
 use futures_util::{StreamExt, TryStreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -240,7 +240,7 @@ async fn every_walk_ends() {
                 .base_url(&server.base_url)
                 .api_token("tok")
                 .transport(transport.clone())
-                .no_request_budget()
+                .pacing(Pacing::Off)
                 .build();
             let mut list = client.unwrap().users(&account).list().per_page(PER_PAGE);
             if let Some(n) = case.max_items {
@@ -292,7 +292,7 @@ async fn pages_are_cut_to_max_items() {
             .base_url(&server.base_url)
             .api_token("tok")
             .transport(transport)
-            .no_request_budget()
+            .pacing(Pacing::Off)
             .build();
         let pages: Vec<_> = tokio::time::timeout(
             HANG,

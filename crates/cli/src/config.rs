@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::sync::Arc;
 
-use cfzt_access_users::{AccountId, Client, Users};
+use cfzt_access_users::{AccountId, Client, Pacing, Users};
 use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer, RateLimit};
 use cfzt_transport::{BudgetQuota, LocalBudget, RetryPolicy};
 
@@ -36,38 +36,29 @@ impl Context {
         let settings = Settings::load(global, &|name| std::env::var(name).ok())?;
         let format = Format::resolve(global.output, std::io::stdout().is_terminal(), global.csv_raw);
         let mut builder = Client::builder().retry_policy(retry_policy(global, settings.deadline.value));
-        let quota = match settings.rate_limit.value {
-            RateLimitArg::Off => None,
-            RateLimitArg::Quota(quota) => Some(quota),
-        };
+        // The settings have resolved --budget against CFZT_BUDGET_URL already, so the
+        // pacing set here is the whole of it. A budget in this process is metered; one kept
+        // in Redis is shared with other processes, and its waits are not.
         // A quota given is a ceiling; the default follows the quota the server announces.
         let quota_given = settings.rate_limit.source != Source::Default;
-        // A budget kept in Redis is shared with other processes; this one is metered.
-        let budget = match (&settings.budget, quota) {
-            (Some(_), None) => {
+        let (pacing, budget, quota) = match (settings.rate_limit.value, &settings.budget) {
+            (RateLimitArg::Off, Some(_)) => {
                 return Err(CliError::usage(
                     "--budget keeps a rate budget in Redis, and --rate-limit off switches the budget off",
                     Some("drop one of them".into()),
                 ));
             }
-            (Some(url), Some(quota)) => {
-                if quota_given {
-                    builder = builder.rate_limit(quota);
-                }
-                builder = builder.redis_budget(url.value.clone());
-                None
+            (RateLimitArg::Off, None) => (Pacing::Off, None, None),
+            (RateLimitArg::Quota(quota), Some(url)) => {
+                (Pacing::Redis { url: url.value.clone(), quota: quota_given.then_some(quota) }, None, Some(quota))
             }
-            (None, quota) => quota.map(|quota| {
+            (RateLimitArg::Quota(quota), None) => {
                 let inner = if quota_given { LocalBudget::new(quota) } else { LocalBudget::following(quota) };
-                Arc::new(MeteredBudget::new(inner))
-            }),
+                let metered = Arc::new(MeteredBudget::new(inner));
+                (Pacing::Shared(metered.budget()), Some(metered), Some(quota))
+            }
         };
-        if settings.budget.is_none() {
-            builder = match &budget {
-                Some(budget) => builder.request_budget(budget.clone()),
-                None => builder.no_request_budget(),
-            };
-        }
+        builder = builder.pacing(pacing);
         let (account, demo) = if global.demo {
             // With Cloudflare's rate limit, so that the demo answers as the API would.
             let server = FakeServer::builder()

@@ -152,10 +152,10 @@ fn config_hint(setting: ConfigSetting) -> Option<String> {
     Some(hint)
 }
 
-/// Whether the client's own budget refused to send the call (it would have waited past
-/// the deadline), rather than the server refusing it.
+/// Whether the client's own budget refused to send the call, or to retry the server's 429
+/// (it would have waited past the deadline), rather than the server refusing it alone.
 fn refused_by_budget(error: &SdkError) -> bool {
-    error.is_rate_limited() && error.as_api().is_none()
+    error.is_rate_limited() && error.as_api().is_none_or(|api| api.pacing_wait.is_some())
 }
 
 fn api_hint(error: &SdkError, needs: Needs, quota: Option<BudgetQuota>) -> Option<String> {

@@ -62,18 +62,22 @@ pub enum TransportError {
         #[source]
         source: BoxError,
     },
-    /// The retry layer needs a timer (an attempt timeout, a deadline or a wait before a
-    /// retry) and no tokio runtime is running where the call is polled. Nothing was sent.
+    /// The call may need tokio's timers, and no tokio runtime is running where it is
+    /// polled. Nothing was sent. What needs them: a [request budget](crate::RequestBudget)
+    /// (its waits for a place, which a client has by default), and the retry policy's
+    /// attempt timeout, deadline and wait before a retry.
     ///
     /// Run the call inside a tokio runtime with timers enabled, or give the
-    /// [`RetryTransport`](crate::RetryTransport) a policy that needs no timer:
-    /// `RetryPolicy::no_retries().attempt_timeout(None)`.
-    #[error("the retry layer's timers need a tokio runtime, and none is running")]
+    /// [`RetryTransport`](crate::RetryTransport) no request budget and a policy that needs no
+    /// timer: `RetryPolicy::no_retries().attempt_timeout(None)`.
+    #[error("the request budget and retry timers need a tokio runtime, and none is running")]
     NoRuntime,
-    /// The [request budget](crate::RequestBudget) gave the request no place: it would have
-    /// waited past its deadline, or a shared budget's store is down. Nothing was sent.
+    /// The [request budget](crate::RequestBudget) gave the request no place before any
+    /// answer came: it would have waited past its deadline, or a shared budget's store is
+    /// down. Nothing was sent. (A retry it refuses returns the answer being retried, marked
+    /// with a [`PacingRefusal`](crate::PacingRefusal).)
     #[error(transparent)]
-    RateBudget(crate::BudgetError),
+    Pacing(crate::BudgetError),
     /// Anything else a backend reports.
     #[error("the transport failed")]
     Other {
@@ -95,7 +99,7 @@ impl TransportError {
             | Self::InvalidRequest { .. }
             | Self::Build { .. }
             | Self::NoRuntime
-            | Self::RateBudget(_) => false,
+            | Self::Pacing(_) => false,
             Self::Timeout { maybe_sent, .. } | Self::Io { maybe_sent, .. } | Self::Other { maybe_sent, .. } => {
                 *maybe_sent
             }
@@ -136,11 +140,11 @@ impl TransportError {
             Self::BodyTooLarge { limit } => format!("response body over {limit} bytes"),
             Self::InvalidRequest { .. } => "request refused by the transport".to_string(),
             Self::Build { .. } => "HTTP backend setup failed".to_string(),
-            Self::NoRuntime => "no tokio runtime for the retry layer's timers".to_string(),
-            Self::RateBudget(crate::BudgetError::WouldPassDeadline { would_wait }) => {
+            Self::NoRuntime => "no tokio runtime for the request budget and retry timers".to_string(),
+            Self::Pacing(crate::BudgetError::WouldPassDeadline { would_wait }) => {
                 format!("the rate budget would have waited {} past the deadline", Seconds(*would_wait))
             }
-            Self::RateBudget(_) => "the shared rate budget is unavailable".to_string(),
+            Self::Pacing(_) => "the shared rate budget is unavailable".to_string(),
             Self::Other { .. } => "transport failed".to_string(),
         }
     }
@@ -155,23 +159,36 @@ impl TransportError {
         matches!(self, Self::Timeout { .. })
     }
 
-    /// `true` if the call needed a tokio runtime for its timers and none was running.
+    /// `true` if the call needed a tokio runtime (for its request budget or its retry
+    /// timers) and none was running.
     pub fn is_no_runtime(&self) -> bool {
         matches!(self, Self::NoRuntime)
     }
 
-    /// `true` if the request budget refused the request (see [`TransportError::RateBudget`]).
-    pub fn is_rate_budget(&self) -> bool {
-        matches!(self, Self::RateBudget(_))
+    /// `true` if the request budget refused the request (see [`TransportError::Pacing`]).
+    pub fn is_pacing(&self) -> bool {
+        matches!(self, Self::Pacing(_))
     }
 
     /// How long the request budget would have made the request wait, when that wait is why
     /// it was refused.
-    pub fn budget_wait(&self) -> Option<std::time::Duration> {
+    pub fn pacing_wait(&self) -> Option<std::time::Duration> {
         match self {
-            Self::RateBudget(e) => e.would_wait(),
+            Self::Pacing(e) => e.would_wait(),
             _ => None,
         }
+    }
+
+    /// [`is_pacing`](Self::is_pacing), by its former name.
+    #[deprecated(note = "renamed is_pacing, as the variant is now TransportError::Pacing")]
+    pub fn is_rate_budget(&self) -> bool {
+        self.is_pacing()
+    }
+
+    /// [`pacing_wait`](Self::pacing_wait), by its former name.
+    #[deprecated(note = "renamed pacing_wait, as the variant is now TransportError::Pacing")]
+    pub fn budget_wait(&self) -> Option<std::time::Duration> {
+        self.pacing_wait()
     }
 
     /// `true` if the response body was over the cap.

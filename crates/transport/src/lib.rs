@@ -27,14 +27,16 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 mod pacing;
 pub use pacing::{
-    BudgetError, BudgetQuota, InvalidQuota, LocalBudget, MAX_PAUSE, Observation, RateLimitStatus, RequestBudget,
-    retry_after,
+    BudgetError, BudgetQuota, InvalidQuota, LocalBudget, MAX_PAUSE, Observation, PacingEvent, PacingRefusal,
+    RateLimitStatus, RequestBudget, retry_after,
 };
 #[cfg(feature = "redis")]
 pub use pacing::{InvalidRedisBudget, RedisBudget, RedisBudgetBuilder, WhenUnavailable, credential_fingerprint};
 
 mod retry;
-pub use retry::{RequestOptions, RequestTemplate, RetryBudget, RetryPolicy, RetryTransport, RetryVerdict};
+#[allow(deprecated)]
+pub use retry::RetryBudget;
+pub use retry::{RequestOptions, RequestTemplate, RetryPolicy, RetryTokens, RetryTransport, RetryVerdict, ToSend};
 
 #[cfg(feature = "reqwest")]
 mod reqwest_backend;
@@ -90,12 +92,14 @@ pub const DEFAULT_MAX_RESPONSE_BODY: usize = 16 * 1024 * 1024;
 ///
 /// The trait itself needs none: an implementation may run on any executor. The built-in
 /// backends (`ReqwestTransport`, `HyperTransport`) need a tokio runtime with IO and timers
-/// enabled (as `#[tokio::main]` starts), and so do [`RetryTransport`]'s timers: the attempt
-/// timeout, the deadline and the wait before a retry. Polled outside a tokio runtime, a
-/// `RetryTransport` whose policy may need a timer sends nothing and returns
-/// [`TransportError::NoRuntime`]; with `RetryPolicy::no_retries().attempt_timeout(None)` it
-/// needs none, and timeouts are the inner transport's job. (Inside a tokio runtime built
-/// without timers, tokio itself panics when the first timer is armed.)
+/// enabled (as `#[tokio::main]` starts), and so does a [`RetryTransport`] with a
+/// [`RequestBudget`] (whose waits for a place are tokio's sleeps; a client has one by
+/// default) or with a policy that may need a timer (the attempt timeout, the deadline, the
+/// wait before a retry). Polled outside a tokio runtime, such a `RetryTransport` sends
+/// nothing and returns [`TransportError::NoRuntime`]; with no request budget and
+/// `RetryPolicy::no_retries().attempt_timeout(None)` it needs none, and timeouts are the
+/// inner transport's job. (Inside a tokio runtime built without timers, tokio itself panics
+/// when the first timer is armed.)
 #[async_trait]
 pub trait HttpTransport: Send + Sync {
     /// Sends `request` and waits for the whole response.

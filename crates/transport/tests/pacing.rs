@@ -1,6 +1,7 @@
 //! The retry layer with a request budget: every attempt takes a place, every answer is
-//! reported, a 429 waits out the budget's pause, and a wait past the deadline fails at
-//! once. All on tokio's paused clock.
+//! reported, a 429 waits out the budget's pause, and a wait past the deadline ends the
+//! call at once, with the answer being retried when there is one. All on tokio's paused
+//! clock.
 
 mod support;
 
@@ -8,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cfzt_transport::{
-    BudgetQuota, HttpTransport, LocalBudget, RequestBudget, RequestOptions, RetryPolicy, RetryTransport,
+    BudgetQuota, HttpTransport, LocalBudget, PacingRefusal, RequestBudget, RequestOptions, RetryPolicy, RetryTransport,
 };
 use support::{Scripted, Step, req, retry_after, scripted, status};
 use tokio::time::Instant;
@@ -42,25 +43,45 @@ async fn a_429_waits_for_the_budgets_pause_then_succeeds() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_pause_past_the_deadline_fails_at_once_and_says_how_long() {
+async fn a_pause_past_the_deadline_returns_the_429_at_once_and_says_how_long() {
     let (layer, scripted, budget) = paced(&[retry_after(429, "300"), status(200)], BudgetQuota::cloudflare());
     let mut request = req("GET");
     request.extensions_mut().insert(RequestOptions::new().deadline(Duration::from_secs(10)));
     let t0 = Instant::now();
     let (result, attempts) = layer.send_counted(request).await;
-    let error = result.unwrap_err();
-    assert!(error.is_rate_budget(), "{error:?}");
-    assert_eq!(error.budget_wait(), Some(Duration::from_secs(300)));
-    assert!(!error.may_have_reached_server());
+    // The call keeps the server's answer (its code, message and cf-ray), marked with the
+    // wait the budget would have made its retry take.
+    let response = result.expect("the 429 itself");
+    assert_eq!(response.status().as_u16(), 429);
+    let refusal = response.extensions().get::<PacingRefusal>().copied();
+    assert_eq!(refusal.map(|r| r.would_wait), Some(Duration::from_secs(300)));
     assert_eq!((attempts, scripted.calls()), (1, 1));
     assert_eq!(t0.elapsed(), Duration::ZERO, "it did not wait");
-    // Another call on the same budget is paused too, and refused the same way.
+    // Another call on the same budget is paused too: no answer came, so the budget's
+    // refusal is what it gets.
     let mut request = req("GET");
     request.extensions_mut().insert(RequestOptions::new().deadline(Duration::from_secs(10)));
     let (result, attempts) = layer.send_counted(request).await;
-    assert_eq!((result.unwrap_err().budget_wait(), attempts), (Some(Duration::from_secs(300)), 0));
+    let error = result.unwrap_err();
+    assert!(error.is_pacing() && !error.may_have_reached_server(), "{error:?}");
+    assert_eq!((error.pacing_wait(), attempts), (Some(Duration::from_secs(300)), 0));
     assert_eq!(scripted.calls(), 1, "nothing was sent");
     drop(budget);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_the_budget_cannot_place_before_the_deadline_returns_the_answer_it_retried() {
+    // One place a minute: the 503's retry would wait a minute for the next one.
+    let q = quota(2, Duration::from_secs(120)).burst(1).unwrap();
+    let (layer, scripted, _) = paced(&[status(503), status(200)], q);
+    let layer = layer.with_policy(RetryPolicy::default().backoff(Duration::ZERO, Duration::ZERO));
+    let mut request = req("GET");
+    request.extensions_mut().insert(RequestOptions::new().deadline(Duration::from_secs(10)));
+    let (result, attempts) = layer.send_counted(request).await;
+    let response = result.expect("the 503 itself");
+    assert_eq!((response.status().as_u16(), attempts, scripted.calls()), (503, 1, 1));
+    let would_wait = response.extensions().get::<PacingRefusal>().map(|r| r.would_wait);
+    assert!(would_wait.is_some_and(|w| w > Duration::from_secs(10)), "{would_wait:?}");
 }
 
 #[tokio::test(start_paused = true)]
@@ -107,4 +128,25 @@ fn a_budget_needs_tokio_and_says_so() {
     let (result, attempts) = futures_executor::block_on(layer.send_counted(req("GET")));
     assert!(result.unwrap_err().is_no_runtime());
     assert_eq!((attempts, scripted.calls()), (0, 0));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_budget_answers_the_pause_an_answer_made_it_hold() {
+    use cfzt_transport::Observation;
+    let budget = LocalBudget::new(BudgetQuota::cloudflare());
+    let answer = |status: u16, pairs: &[(&'static str, &str)]| {
+        let mut headers = http::HeaderMap::new();
+        for (k, v) in pairs {
+            headers.insert(*k, v.parse().unwrap());
+        }
+        Observation::new(http::StatusCode::from_u16(status).unwrap(), &headers)
+    };
+    assert_eq!(budget.observe(&answer(200, &[])).await, None);
+    assert_eq!(budget.observe(&answer(503, &[("retry-after", "9")])).await, None, "a 503 asks no pause of the budget");
+    assert_eq!(budget.observe(&answer(429, &[("retry-after", "30")])).await, Some(Duration::from_secs(30)));
+    // A shorter pause asked during a longer one: the budget holds the longer.
+    assert_eq!(budget.observe(&answer(429, &[("retry-after", "5")])).await, Some(Duration::from_secs(30)));
+    // A pause longer than any a server may impose is held for MAX_PAUSE.
+    let held = budget.observe(&answer(429, &[("retry-after", "3600")])).await;
+    assert_eq!(held, Some(cfzt_transport::MAX_PAUSE));
 }

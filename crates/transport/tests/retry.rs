@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use cfzt_transport::http::{HeaderMap, HeaderValue, Method, header};
 use cfzt_transport::test_util::never_transport;
-use cfzt_transport::{HttpTransport, RequestOptions, RequestTemplate, RetryBudget, RetryPolicy, RetryTransport};
+use cfzt_transport::{HttpTransport, RequestOptions, RequestTemplate, RetryPolicy, RetryTokens, RetryTransport};
 use support::{Step, req, retry_after, scripted, secs, status};
 use tokio::time::Instant;
 
@@ -122,9 +122,9 @@ async fn per_request_options_override_the_policy() {
 
 #[tokio::test(start_paused = true)]
 async fn a_shared_budget_stops_a_retry_storm() {
-    let budget = Arc::new(RetryBudget::new(10));
+    let budget = Arc::new(RetryTokens::new(10));
     let inner = scripted(&[status(503)]);
-    let a = RetryTransport::new(inner.clone()).with_budget(budget.clone());
+    let a = RetryTransport::new(inner.clone()).with_retry_tokens(budget.clone());
     let b = a.clone();
     a.send(req("GET")).await.unwrap();
     assert_eq!(inner.calls(), 3, "two retries, 10 tokens");
@@ -167,7 +167,7 @@ async fn a_template_builds_every_attempt_afresh_and_carries_its_options() {
 
     // Two 503s and a success: three attempts, each the whole request.
     let inner = scripted(&[status(503), status(503), status(200)]);
-    let (result, attempts) = RetryTransport::new(inner.clone()).send_template(template(None)).await;
+    let (result, attempts) = RetryTransport::new(inner.clone()).send_counted(template(None)).await;
     assert_eq!((result.unwrap().status().as_u16(), attempts), (200, 3));
     let sent = inner.take_requests();
     assert_eq!(sent.len(), 3);
@@ -182,7 +182,7 @@ async fn a_template_builds_every_attempt_afresh_and_carries_its_options() {
     // The template's options are the call's: no retry, and the request carries them.
     let options = RequestOptions::new().max_retries(0);
     let inner = scripted(&[status(503), status(200)]);
-    let (result, attempts) = RetryTransport::new(inner.clone()).send_template(template(Some(options))).await;
+    let (result, attempts) = RetryTransport::new(inner.clone()).send_counted(template(Some(options))).await;
     assert_eq!((result.unwrap().status().as_u16(), attempts), (503, 1));
     assert_eq!(inner.take_requests()[0].extensions().get::<RequestOptions>(), Some(&options));
 }

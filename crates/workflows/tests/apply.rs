@@ -202,7 +202,7 @@ async fn reclaiming_spares_whoever_logged_in_since_the_plan() {
 async fn bulk_offboarding_stays_inside_the_clients_request_budget() {
     use std::time::Duration;
 
-    use cfzt_access_users::BudgetQuota;
+    use cfzt_access_users::{BudgetQuota, Pacing};
     use cfzt_fake_server::RateLimit;
     use cfzt_workflows::Workflows;
 
@@ -210,7 +210,7 @@ async fn bulk_offboarding_stays_inside_the_clients_request_budget() {
         let limit = (20, Duration::from_secs(1));
         let server = FakeServer::builder().rate_limit(RateLimit::new(limit.0, limit.1)).start().await.unwrap();
         let quota = BudgetQuota::new(limit.0, limit.1).unwrap();
-        let client = common::builder(&server, &transport).rate_limit(quota).build().unwrap();
+        let client = common::builder(&server, &transport).pacing(Pacing::Quota(quota)).build().unwrap();
         let wf = Workflows::new(client.users(&account()));
         let emails: Vec<String> = (0..8).map(|i| format!("paced{i}@example.com")).collect();
         for email in &emails {

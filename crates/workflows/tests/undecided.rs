@@ -6,6 +6,7 @@ mod common;
 
 use std::sync::Arc;
 
+use cfzt_access_users::Pacing;
 use cfzt_fake_server::{FakeServer, Fault, FaultRule, Operation, Route};
 use cfzt_transport::HttpTransport;
 use cfzt_workflows::{Action, ApplyOptions, OffboardOptions, Outcome, Plan, StopSignal, Workflows};
@@ -37,7 +38,7 @@ impl Failure {
             Failure::Forbidden => server.inject(rule(Route::Any, 403)),
             Failure::ConnectionRefused => {
                 let client =
-                    common::builder(server, transport).base_url(refused_url).no_request_budget().build().unwrap();
+                    common::builder(server, transport).base_url(refused_url).pacing(Pacing::Off).build().unwrap();
                 return Workflows::new(client.users(&account()));
             }
         }

@@ -1,5 +1,7 @@
 //! The builder's checks: credentials, the environment, refused base URLs, fixed headers.
 
+use cfzt_transport::{BudgetQuota, LocalBudget};
+
 use super::*;
 
 /// A URL without a scheme is told to add `https://`; `api.cloudflare.com` without
@@ -180,16 +182,21 @@ fn the_shared_budget_store_comes_from_the_environment_or_the_builder() {
     let refused = err(base().load_env_with(with_store("http://:hunter2@127.0.0.1/")));
     assert!(refused.contains("CFZT_BUDGET_URL") && !refused.contains("hunter2"), "{refused}");
     // A budget chosen in code gives way to nothing from the environment.
-    base().load_env_with(with_store("http://bad/")).no_request_budget().build().unwrap();
-    base().load_env_with(with_store("http://bad/")).request_budget(Arc::new(LocalBudget::default())).build().unwrap();
+    base().load_env_with(with_store("http://bad/")).pacing(Pacing::Off).build().unwrap();
+    base()
+        .load_env_with(with_store("http://bad/"))
+        .pacing(Pacing::Shared(Arc::new(LocalBudget::default())))
+        .build()
+        .unwrap();
     #[cfg(feature = "redis")]
     {
         // Built without connecting: Redis is reached on the first request.
         let quota = BudgetQuota::new(20, std::time::Duration::from_secs(1)).unwrap();
-        base().load_env_with(with_store("redis://127.0.0.1:1/")).rate_limit(quota).build().unwrap();
-        let refused = err(base().redis_budget("ftp://127.0.0.1/"));
-        assert!(refused.contains("redis_budget"), "{refused}");
-        let debug = format!("{:?}", base().redis_budget("redis://:hunter2@127.0.0.1/"));
+        base().load_env_with(with_store("redis://127.0.0.1:1/")).pacing(Pacing::Quota(quota)).build().unwrap();
+        let redis = |url: &str| Pacing::Redis { url: url.into(), quota: None };
+        let refused = err(base().pacing(redis("ftp://127.0.0.1/")));
+        assert!(refused.contains("Pacing::Redis"), "{refused}");
+        let debug = format!("{:?}", base().pacing(redis("redis://:hunter2@127.0.0.1/")));
         assert!(!debug.contains("hunter2"), "{debug}");
     }
     #[cfg(not(feature = "redis"))]
@@ -218,4 +225,43 @@ fn a_config_error_names_its_setting() {
         let debug = format!("{builder:?}");
         assert_eq!(setting(builder), want, "{debug}");
     }
+}
+
+/// One rule for the environment: `CFZT_BUDGET_URL` keeps the default pacing, or a quota set
+/// in code, in Redis; `Off`, `Shared` and `Redis` set in code are used as they are.
+#[test]
+fn the_environment_keeps_a_quota_in_redis_and_leaves_the_rest_alone() {
+    let quota = BudgetQuota::new(20, std::time::Duration::from_secs(1)).unwrap();
+    let url = || Some("redis://127.0.0.1:1/".to_string());
+    let shown = |(pacing, from_env): (Pacing, bool)| format!("{pacing:?} {from_env}");
+    let redis = |quota| shown((Pacing::Redis { url: "redis://127.0.0.1:1/".into(), quota }, true));
+    let shared: Arc<dyn cfzt_transport::RequestBudget> = Arc::new(LocalBudget::default());
+    let cases = [
+        (None, url(), redis(None)),
+        (Some(Pacing::Auto), url(), redis(None)),
+        (Some(Pacing::Quota(quota)), url(), redis(Some(quota))),
+        (None, None, shown((Pacing::Auto, false))),
+        (Some(Pacing::Off), url(), shown((Pacing::Off, false))),
+        (Some(Pacing::Shared(shared.clone())), url(), shown((Pacing::Shared(shared), false))),
+    ];
+    for (set, env, want) in cases {
+        assert_eq!(shown(Pacing::resolve(set, env)), want);
+    }
+}
+
+/// The former builder methods are thin wrappers over `pacing` and `retry_tokens`.
+#[test]
+#[allow(deprecated)]
+fn the_former_pacing_methods_set_the_one_pacing() {
+    let quota = BudgetQuota::new(20, std::time::Duration::from_secs(1)).unwrap();
+    let pacing = |b: ClientBuilder| format!("{:?}", b.pacing);
+    let redis = |quota| format!("{:?}", Some(Pacing::Redis { url: "redis://h/".into(), quota }));
+    assert_eq!(pacing(Client::builder().rate_limit(quota)), format!("{:?}", Some(Pacing::Quota(quota))));
+    assert_eq!(pacing(Client::builder().no_request_budget()), format!("{:?}", Some(Pacing::Off)));
+    assert_eq!(pacing(Client::builder().rate_limit(quota).redis_budget("redis://h/")), redis(Some(quota)));
+    assert_eq!(pacing(Client::builder().redis_budget("redis://h/").rate_limit(quota)), redis(Some(quota)));
+    assert_eq!(pacing(Client::builder().redis_budget("redis://h/").no_request_budget()), redis(None));
+    let tokens = Arc::new(cfzt_transport::RetryTokens::new(7));
+    let client = Client::builder().api_token("tok").retry_budget(tokens).build().unwrap();
+    assert_eq!(client.inner.transport.retry_tokens().available(), 7);
 }

@@ -11,8 +11,9 @@ use governor::{Quota, RateLimiter};
 use tokio::time::Instant;
 
 use super::clock::{TokioClock, TokioInstant};
+use super::events::{Listener, WaitReport};
 use super::policy::{MAX_PAUSE, PolicyLearner, remaining_within};
-use super::{BudgetError, BudgetQuota, Observation, RequestBudget};
+use super::{BudgetError, BudgetQuota, Observation, PacingEvent, RequestBudget};
 
 type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<TokioInstant>>;
 
@@ -40,6 +41,7 @@ type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<T
 #[derive(Debug)]
 pub struct LocalBudget {
     state: Mutex<State>,
+    listener: Option<Listener>,
 }
 
 #[derive(Debug)]
@@ -111,7 +113,27 @@ impl LocalBudget {
             policies,
             untaught: Some(None),
         };
-        Self { state: Mutex::new(state) }
+        Self { state: Mutex::new(state), listener: None }
+    }
+
+    /// Tells `listener` of every wait a request starts and ends in this budget (see
+    /// [`PacingEvent`]): a progress display's way to show the time spent waiting, without
+    /// asking the budget for a place to learn how long the wait is.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use cfzt_transport::{BudgetQuota, LocalBudget, PacingEvent};
+    ///
+    /// let heard = Arc::new(Mutex::new(Vec::new()));
+    /// let log = heard.clone();
+    /// let budget = LocalBudget::new(BudgetQuota::cloudflare())
+    ///     .on_event(move |event: PacingEvent| log.lock().unwrap().push(event));
+    /// # drop(budget);
+    /// ```
+    #[must_use]
+    pub fn on_event(mut self, listener: impl Fn(PacingEvent) + Send + Sync + 'static) -> Self {
+        self.listener = Some(Listener::new(listener));
+        self
     }
 
     /// The quota it paces to now: the one it was made with, or the one the server announced.
@@ -170,6 +192,7 @@ impl Default for LocalBudget {
 impl RequestBudget for LocalBudget {
     async fn acquire(&self, deadline: Option<Instant>) -> Result<Duration, BudgetError> {
         let start = Instant::now();
+        let mut report = WaitReport::new(self.listener.as_ref());
         loop {
             let now = Instant::now();
             let Some(wait) = self.next_wait(now) else {
@@ -181,17 +204,19 @@ impl RequestBudget for LocalBudget {
             {
                 return Err(BudgetError::WouldPassDeadline { would_wait: waited.saturating_add(wait) });
             }
+            report.waiting(wait);
             tokio::time::sleep(wait).await;
         }
     }
 
-    async fn observe(&self, observation: &Observation) {
+    async fn observe(&self, observation: &Observation) -> Option<Duration> {
         let now = Instant::now();
         let mut s = self.lock();
         s.untaught = None;
         // A window with nothing left holds requests until its end (below), which the
         // answers of that window tell to the second; only a 429 pauses by itself.
-        if let Some(pause) = observation.pause().filter(|_| observation.is_refusal()) {
+        let asked = observation.pause().filter(|_| observation.is_refusal());
+        if let Some(pause) = asked {
             let until = now.checked_add(pause.min(MAX_PAUSE));
             if until > s.paused_until {
                 s.paused_until = until;
@@ -201,7 +226,9 @@ impl RequestBudget for LocalBudget {
                 );
             }
         }
-        let Some(status) = observation.rate_limit else { return };
+        // The pause this answer asked for, as this budget holds it (a longer one may be in force).
+        let pause = asked.and(s.paused_until).map(|until| until.saturating_duration_since(now));
+        let Some(status) = observation.rate_limit else { return pause };
         // The policy first: what is left is clamped to the quota it announces.
         let current = s.quota;
         if let Some(announced) = s.policies.follow(&current, &status) {
@@ -221,6 +248,7 @@ impl RequestBudget for LocalBudget {
                 _ => (end, left),
             });
         }
+        pause
     }
 }
 

@@ -23,3 +23,79 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::UNIX_EPOCH;
+
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn retry_after_table() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let in_30s = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        let ago_30s = httpdate::fmt_http_date(now - Duration::from_secs(30));
+        type Headers<'a> = Vec<(&'static str, &'a str)>;
+        let cases: Vec<(Headers<'_>, Option<Duration>)> = vec![
+            (vec![("retry-after", "1")], Some(Duration::from_secs(1))),
+            (vec![("retry-after", " 2 ")], Some(Duration::from_secs(2))),
+            (vec![("retry-after", "0.5")], Some(Duration::from_millis(500))),
+            (vec![("retry-after", "0")], Some(Duration::ZERO)),
+            (vec![("retry-after", "3600")], Some(Duration::from_secs(3600))),
+            (vec![("retry-after", &in_30s)], Some(Duration::from_secs(30))),
+            (vec![("retry-after", &ago_30s)], Some(Duration::ZERO)),
+            (vec![("retry-after", "-1")], None),
+            (vec![("retry-after", "NaN")], None),
+            (vec![("retry-after", "inf")], Some(Duration::MAX)),
+            (vec![("retry-after", "1e400")], Some(Duration::MAX)),
+            (vec![("retry-after", "1e30")], Some(Duration::MAX)),
+            (vec![("retry-after", "10000000000000000000")], Some(Duration::from_secs(10_000_000_000_000_000_000))),
+            (vec![("retry-after", "-inf")], None),
+            (vec![("retry-after-ms", "1e300")], Some(Duration::MAX)),
+            (vec![("retry-after", "soon")], None),
+            (vec![("retry-after", "")], None),
+            (vec![("retry-after-ms", "250"), ("retry-after", "9")], Some(Duration::from_millis(250))),
+            (vec![("retry-after-ms", "12.5")], Some(Duration::from_micros(12_500))),
+            (vec![("retry-after-ms", "x"), ("retry-after", "9")], Some(Duration::from_secs(9))),
+            (vec![("retry-after-ms", "-5")], None),
+            (vec![], None),
+        ];
+        for (pairs, want) in cases {
+            assert_eq!(retry_after(&headers(&pairs), now), want, "{pairs:?}");
+        }
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn retry_after_never_panics(value in ".{0,40}", ms in ".{0,20}", secs in any::<u64>()) {
+                let mut h = HeaderMap::new();
+                if let Ok(v) = value.parse() {
+                    h.insert("retry-after", v);
+                }
+                if let Ok(v) = ms.parse() {
+                    h.insert("retry-after-ms", v);
+                }
+                let now = UNIX_EPOCH + Duration::from_secs(secs % (1 << 40));
+                let _ = retry_after(&h, now);
+            }
+
+            #[test]
+            fn numeric_retry_after_round_trips(secs in 0u32..100_000) {
+                let h = headers(&[("retry-after", &secs.to_string())]);
+                prop_assert_eq!(retry_after(&h, SystemTime::now()), Some(Duration::from_secs(secs.into())));
+            }
+        }
+    }
+}

@@ -2,11 +2,10 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::pacing::retry_after;
-
 use http::{HeaderMap, Method, StatusCode};
 
-use super::{RetryBudget, RetryPolicy};
+use super::{RetryPolicy, RetryTokens};
+use crate::pacing::retry_after;
 use crate::{Response, TransportError};
 
 /// What a response says about sending the same request again.
@@ -72,17 +71,25 @@ pub(super) fn is_idempotent(method: &Method) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Decision {
     Stop,
-    Retry { wait: Duration, cost: u32 },
+    /// Send it again after `wait`, for `cost` retry tokens. `in_budget`: the wait is the
+    /// request budget's pause, which the next attempt waits out when it takes its place.
+    Retry {
+        wait: Duration,
+        cost: u32,
+        in_budget: bool,
+    },
 }
 
-/// The decision after an attempt, before the deadline and the budget have their say.
-/// `paced`: a request budget paces the calls, and waits out a 429 itself.
+/// The decision after an attempt, before the deadline and the retry tokens have their say.
+/// `pause`: what the request budget answered to this attempt's answer
+/// ([`RequestBudget::observe`](crate::RequestBudget::observe)), the pause it now holds every
+/// request for; `None` without a budget, or when the answer asked for no pause.
 pub(super) fn decide(
     outcome: &Result<Response, TransportError>,
     idempotent: bool,
     policy: &RetryPolicy,
     retries_done: u32,
-    paced: bool,
+    pause: Option<Duration>,
 ) -> Decision {
     if retries_done >= policy.max_retries {
         return Decision::Stop;
@@ -95,24 +102,25 @@ pub(super) fn decide(
                 RetryVerdict::Retryable if !repeatable => return Decision::Stop,
                 RetryVerdict::Retryable | RetryVerdict::Requested => {}
             }
-            // The request budget saw the 429 and pauses every request until the reset: the
-            // retry waits there, bounded by the deadline, not by `max_retry_after`.
-            if paced && response.status() == StatusCode::TOO_MANY_REQUESTS {
-                return Decision::Retry { wait: Duration::ZERO, cost: RetryBudget::RETRY_COST };
+            // The request budget took the pause this answer asked for and holds every request
+            // until it ends: the retry waits there, bounded by the deadline, not by
+            // `max_retry_after`.
+            if let Some(pause) = pause {
+                return Decision::Retry { wait: pause, cost: RetryTokens::RETRY_COST, in_budget: true };
             }
             let wait = match retry_after(response.headers(), SystemTime::now()) {
                 Some(wait) if wait <= policy.max_retry_after => wait,
                 Some(_) => return Decision::Stop,
                 None => policy.jittered_backoff(retries_done),
             };
-            Decision::Retry { wait, cost: RetryBudget::RETRY_COST }
+            Decision::Retry { wait, cost: RetryTokens::RETRY_COST, in_budget: false }
         }
         Err(error) => {
             if !error.is_transient() || (!repeatable && error.may_have_reached_server()) {
                 return Decision::Stop;
             }
-            let cost = if error.is_timeout() { RetryBudget::TIMEOUT_RETRY_COST } else { RetryBudget::RETRY_COST };
-            Decision::Retry { wait: policy.jittered_backoff(retries_done), cost }
+            let cost = if error.is_timeout() { RetryTokens::TIMEOUT_RETRY_COST } else { RetryTokens::RETRY_COST };
+            Decision::Retry { wait: policy.jittered_backoff(retries_done), cost, in_budget: false }
         }
     }
 }

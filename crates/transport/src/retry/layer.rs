@@ -8,10 +8,11 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use super::classify::{Decision, decide, is_idempotent};
-use super::source::{AttemptSource, Owned};
-use super::{RequestTemplate, RetryBudget, RetryPolicy, RetryVerdict};
+use super::request_template::{AttemptSource, ToSend};
+use super::{RequestTemplate, RetryPolicy, RetryTokens, RetryVerdict};
 use crate::cf_ray::is_ray_id;
-use crate::{HttpTransport, Observation, Request, RequestBudget, Response, SendFuture, TransportError};
+use crate::pacing::PacingRefusal;
+use crate::{BudgetError, HttpTransport, Observation, Request, RequestBudget, Response, SendFuture, TransportError};
 
 /// Wraps a transport with timeouts, retries and backoff.
 ///
@@ -26,18 +27,22 @@ use crate::{HttpTransport, Observation, Request, RequestBudget, Response, SendFu
 /// - A `POST` is retried only when the request certainly never reached the server, or the
 ///   server asked for it ([`RetryVerdict::Requested`]: 429, `x-should-retry: true`), unless
 ///   [`RetryPolicy::retry_non_idempotent`] is set.
-/// - A shared [`RetryBudget`] bounds retries across clones.
+/// - Shared [`RetryTokens`] bound retries across clones.
 /// - With a [request budget](Self::with_request_budget), every attempt first takes a place
-///   in it (waiting as long as it says, but never past the deadline: a longer wait fails at
-///   once with [`TransportError::RateBudget`]), and every answer is reported to it. A 429
-///   is then retried as soon as the budget's pause ends, without the `max_retry_after` cap.
+///   in it (waiting as long as it says, but never past the deadline), and every answer is
+///   reported to it. A 429 is then retried as soon as the pause the budget answered ends
+///   ([`RequestBudget::observe`]), without the `max_retry_after` cap. When that wait would
+///   pass the deadline, the call returns the 429 itself, marked with a [`PacingRefusal`];
+///   a call the budget refuses before any answer came fails with [`TransportError::Pacing`].
 /// - A transport takes each request by value, so an attempt that may be followed by
-///   another sends a copy of the request ([`send_counted`](Self::send_counted), and
-///   [`HttpTransport::send`](crate::HttpTransport::send)), or a request built afresh from a
-///   [`RequestTemplate`] that borrows its headers ([`send_template`](Self::send_template)).
+///   another sends a copy of a whole request, or a request built afresh from a
+///   [`RequestTemplate`] that borrows its headers: [`send_counted`](Self::send_counted)
+///   takes either (see [`ToSend`]), and [`HttpTransport::send`](crate::HttpTransport::send)
+///   a whole request.
 /// - Dropping the returned future cancels any wait or attempt in progress.
-/// - Its timers are tokio's: outside a tokio runtime, a policy that may need one fails with
-///   [`TransportError::NoRuntime`] before anything is sent (see
+/// - Its timers and its request budget's waits are tokio's: outside a tokio runtime, a
+///   call that may need one (a policy with a timeout, a deadline or retries, or any request
+///   budget) fails with [`TransportError::NoRuntime`] before anything is sent (see
 ///   [`HttpTransport`](crate::HttpTransport#runtime)).
 ///
 /// ```
@@ -53,14 +58,14 @@ use crate::{HttpTransport, Observation, Request, RequestBudget, Response, SendFu
 pub struct RetryTransport<T> {
     inner: T,
     policy: RetryPolicy,
-    budget: Arc<RetryBudget>,
+    tokens: Arc<RetryTokens>,
     pacing: Option<Arc<dyn RequestBudget>>,
 }
 
 impl<T> RetryTransport<T> {
-    /// Wraps `inner` with the default policy, a fresh retry budget and no request budget.
+    /// Wraps `inner` with the default policy, fresh retry tokens and no request budget.
     pub fn new(inner: T) -> Self {
-        Self { inner, policy: RetryPolicy::default(), budget: Arc::default(), pacing: None }
+        Self { inner, policy: RetryPolicy::default(), tokens: Arc::default(), pacing: None }
     }
 
     /// Paces every attempt with `budget` (`None`: no pacing), shared with everything that
@@ -83,11 +88,18 @@ impl<T> RetryTransport<T> {
         self
     }
 
-    /// Shares `budget` with other transports.
+    /// Shares `tokens` with other transports.
     #[must_use]
-    pub fn with_budget(mut self, budget: Arc<RetryBudget>) -> Self {
-        self.budget = budget;
+    pub fn with_retry_tokens(mut self, tokens: Arc<RetryTokens>) -> Self {
+        self.tokens = tokens;
         self
+    }
+
+    /// Shares the retry tokens with other transports: [`with_retry_tokens`](Self::with_retry_tokens).
+    #[deprecated(note = "renamed with_retry_tokens: \"budget\" now means the request budget only")]
+    #[must_use]
+    pub fn with_budget(self, tokens: Arc<RetryTokens>) -> Self {
+        self.with_retry_tokens(tokens)
     }
 
     /// The policy every call starts from; a request's
@@ -96,10 +108,16 @@ impl<T> RetryTransport<T> {
         &self.policy
     }
 
-    /// The retry budget this layer draws on, shared with every clone and with any layer
-    /// given the same budget; [`RetryBudget::available`] shows how many tokens are left.
-    pub fn budget(&self) -> &Arc<RetryBudget> {
-        &self.budget
+    /// The retry tokens this layer draws on, shared with every clone and with any layer
+    /// given the same tokens; [`RetryTokens::available`] shows how many are left.
+    pub fn retry_tokens(&self) -> &Arc<RetryTokens> {
+        &self.tokens
+    }
+
+    /// The retry tokens: [`retry_tokens`](Self::retry_tokens).
+    #[deprecated(note = "renamed retry_tokens: \"budget\" now means the request budget only")]
+    pub fn budget(&self) -> &Arc<RetryTokens> {
+        &self.tokens
     }
 
     /// The wrapped transport, which makes each attempt; calling it directly bypasses
@@ -109,7 +127,8 @@ impl<T> RetryTransport<T> {
     }
 }
 
-/// One attempt, under its timeout and in its own span; evaluates to its result. A macro so
+/// One attempt, under its timeout and in its own span; evaluates to its result and what the
+/// request budget, if any, answered to it (the pause it now holds). A macro so
 /// that the attempt's future is built in place in the call's future (a helper returning a
 /// future would be built, then moved there: see `docs/performance.md`).
 macro_rules! attempt {
@@ -123,35 +142,34 @@ macro_rules! attempt {
             },
             None => send.await,
         };
-        if $layer.pacing.is_some() {
-            $layer.observe(&attempt).await;
-        }
+        let pause = if $layer.pacing.is_some() { $layer.observe(&attempt).await } else { None };
         record_attempt(&span, &attempt);
-        attempt
+        (attempt, pause)
     }};
 }
 
 impl<T: HttpTransport> RetryTransport<T> {
-    /// Sends `request` as [`HttpTransport::send`] does, and also returns how many attempts
-    /// it took: at least 1, or 0 when nothing was sent ([`TransportError::NoRuntime`]).
-    /// Each attempt but the last sends a copy of `request`.
-    pub fn send_counted(
-        &self,
-        request: Request,
-    ) -> impl Future<Output = (Result<Response, TransportError>, u32)> + Send + '_ {
+    /// Sends `request`, a whole [`Request`] or a [`RequestTemplate`], as
+    /// [`HttpTransport::send`] does, and also returns how many attempts it took: at least 1,
+    /// or 0 when nothing was sent ([`TransportError::NoRuntime`], or a request budget that
+    /// refused at once). Each attempt but the last sends a copy of a whole request; from a
+    /// template, each attempt is built afresh, and no attempt copies another.
+    pub fn send_counted<'a, R: ToSend<'a>>(
+        &'a self,
+        request: R,
+    ) -> impl Future<Output = (Result<Response, TransportError>, u32)> + Send + 'a {
         // Taken apart outside the future, so that the future holds the request once.
-        let (parts, body) = request.into_parts();
-        self.run(Owned { parts, body })
+        self.run(request.into_source())
     }
 
-    /// Sends the request `template` describes, as [`send_counted`](Self::send_counted)
-    /// does, building each attempt's request from the template: no attempt copies another
-    /// (see [`RequestTemplate`]).
+    /// Sends the request `template` describes: [`send_counted`](Self::send_counted), which
+    /// takes a template too.
+    #[deprecated(note = "send_counted takes a RequestTemplate as well as a whole Request")]
     pub fn send_template<'a>(
         &'a self,
         template: RequestTemplate<'a>,
     ) -> impl Future<Output = (Result<Response, TransportError>, u32)> + Send + 'a {
-        self.run(template)
+        self.send_counted(template)
     }
 
     /// The attempts, waits and retries of one call, whatever its attempts are built from.
@@ -162,8 +180,9 @@ impl<T: HttpTransport> RetryTransport<T> {
         let policy = self.policy.with_options(source.options());
         let idempotent = is_idempotent(source.method());
         async move {
-            // tokio's timers panic outside its runtime; a call that may need one is refused
-            // before anything is sent, whether or not it would have come to a timer.
+            // tokio's timers panic outside its runtime, and the request budget waits on
+            // them: a call that may need one is refused before anything is sent, whether or
+            // not it would have come to a timer.
             if (policy.needs_timer() || self.pacing.is_some()) && tokio::runtime::Handle::try_current().is_err() {
                 return (Err(TransportError::NoRuntime), 0);
             }
@@ -171,45 +190,56 @@ impl<T: HttpTransport> RetryTransport<T> {
             let deadline = policy.deadline.and_then(|d| Instant::now().checked_add(d));
             let mut retries_done = 0u32;
             let mut spent = 0u32;
+            // Checked here, so that without a request budget no pacing future is built.
+            if self.pacing.is_some()
+                && let Err(refused) = self.pace(deadline).await
+            {
+                return (Err(refused), 0);
+            }
             loop {
-                // Checked here, so that without a request budget no pacing future is built.
-                if self.pacing.is_some()
-                    && let Err(refused) = self.pace(deadline).await
-                {
-                    return (Err(refused), retries_done);
-                }
                 let timeout = attempt_timeout(&policy, deadline);
                 if retries_done >= policy.max_retries {
                     // The last attempt the policy allows needs nothing kept for another: a
                     // request handed over whole is sent itself.
-                    let attempt = attempt!(self, source.into_request(), timeout, retries_done + 1);
+                    let (attempt, _) = attempt!(self, source.into_request(), timeout, retries_done + 1);
                     self.settle(&attempt, spent);
                     return (attempt, retries_done + 1);
                 }
                 // Another attempt may follow: the source keeps what it needs to build it.
-                let attempt = attempt!(self, source.request(), timeout, retries_done + 1);
-                let paced = self.pacing.is_some();
-                let (wait, cost) = match decide(&attempt, idempotent, &policy, retries_done, paced) {
+                let (attempt, pause) = attempt!(self, source.request(), timeout, retries_done + 1);
+                let (wait, cost, in_budget) = match decide(&attempt, idempotent, &policy, retries_done, pause) {
                     Decision::Stop => {
                         self.settle(&attempt, spent);
                         return (attempt, retries_done + 1);
                     }
-                    Decision::Retry { wait, cost } => (wait, cost),
+                    Decision::Retry { wait, cost, in_budget } => (wait, cost, in_budget),
                 };
                 // A wait past what the clock can hold passes any deadline.
                 if deadline.is_some_and(|d| Instant::now().checked_add(wait).is_none_or(|end| end >= d)) {
                     tracing::debug!(attempt = retries_done + 1, "no retry: the deadline would pass");
+                    let attempt = if in_budget { attempt.map(|r| refused(r, wait)) } else { attempt };
                     return (attempt, retries_done + 1);
                 }
-                if !self.budget.try_acquire(cost) {
-                    tracing::debug!(attempt = retries_done + 1, "no retry: the retry budget is spent");
+                if !self.tokens.try_acquire(cost) {
+                    tracing::debug!(attempt = retries_done + 1, "no retry: the retry tokens are spent");
                     return (attempt, retries_done + 1);
                 }
                 spent += cost;
                 log_retry(&attempt, retries_done + 1, wait);
-                drop(attempt);
-                tokio::time::sleep(wait).instrument(tracing::debug_span!("cfzt.backoff")).await;
                 retries_done += 1;
+                // The answer being retried: what the call returns if the request budget will
+                // not place the retry before the deadline. Kept only until then.
+                let retried = attempt.ok();
+                // A pause of the request budget is waited out when the retry takes its place
+                // there; any other wait, here.
+                if !in_budget {
+                    tokio::time::sleep(wait).instrument(tracing::debug_span!("cfzt.backoff")).await;
+                }
+                if self.pacing.is_some()
+                    && let Err(refused) = self.pace(deadline).await
+                {
+                    return (refused_retry(retried, refused), retries_done);
+                }
             }
         }
     }
@@ -221,7 +251,7 @@ impl<T: HttpTransport> RetryTransport<T> {
             .acquire(deadline)
             .instrument(tracing::debug_span!("cfzt.rate_budget"))
             .await
-            .map_err(TransportError::RateBudget)?;
+            .map_err(TransportError::Pacing)?;
         if !waited.is_zero() {
             let waited_ms = u64::try_from(waited.as_millis()).unwrap_or(u64::MAX);
             tracing::debug!(waited_ms, "waited for the rate budget");
@@ -229,10 +259,14 @@ impl<T: HttpTransport> RetryTransport<T> {
         Ok(())
     }
 
-    /// After an attempt: tells the request budget, if there is one, what the server said.
-    async fn observe(&self, attempt: &Result<Response, TransportError>) {
-        if let (Some(budget), Ok(response)) = (&self.pacing, attempt) {
-            budget.observe(&Observation::new(response.status(), response.headers())).await;
+    /// After an attempt: tells the request budget, if there is one, what the server said,
+    /// and returns the pause the budget answered (see [`RequestBudget::observe`]).
+    async fn observe(&self, attempt: &Result<Response, TransportError>) -> Option<Duration> {
+        match (&self.pacing, attempt) {
+            (Some(budget), Ok(response)) => {
+                budget.observe(&Observation::new(response.status(), response.headers())).await
+            }
+            _ => None,
         }
     }
 
@@ -240,8 +274,27 @@ impl<T: HttpTransport> RetryTransport<T> {
     /// budget (at least 1 token).
     fn settle(&self, attempt: &Result<Response, TransportError>, spent: u32) {
         if attempt.as_ref().is_ok_and(|r| !RetryVerdict::of(r.status(), r.headers()).is_retryable()) {
-            self.budget.refund(spent.max(1));
+            self.tokens.refund(spent.max(1));
         }
+    }
+}
+
+/// The answer whose retry the request budget would have held `would_wait`, past the
+/// deadline: returned as it is, marked with a [`PacingRefusal`].
+fn refused(mut response: Response, would_wait: Duration) -> Response {
+    response.extensions_mut().insert(PacingRefusal::new(would_wait));
+    response
+}
+
+/// What a call returns when the request budget refused it a place: the answer being
+/// retried, if there was one and the wait would have passed the deadline (the caller keeps
+/// the API's error code, message and `cf-ray`); otherwise the budget's refusal.
+fn refused_retry(retried: Option<Response>, refusal: TransportError) -> Result<Response, TransportError> {
+    match (retried, refusal) {
+        (Some(response), TransportError::Pacing(BudgetError::WouldPassDeadline { would_wait })) => {
+            Ok(refused(response, would_wait))
+        }
+        (_, refusal) => Err(refusal),
     }
 }
 

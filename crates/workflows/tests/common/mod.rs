@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use cfzt_access_users::{AccountId, Client, ClientBuilder, CreateUserParams, UserId};
+use cfzt_access_users::{AccountId, Client, ClientBuilder, CreateUserParams, Pacing, UserId};
 use cfzt_fake_server::{DEMO_ACCOUNT_ID, FakeServer};
 use cfzt_transport::{HttpTransport, HyperTransport, ReqwestTransport, RetryPolicy};
 use cfzt_workflows::Workflows;
@@ -34,7 +34,7 @@ pub(crate) fn builder(server: &FakeServer, transport: &Arc<dyn HttpTransport>) -
 /// Workflows over the demo account of `server`, with fast retries and no request budget
 /// (the server has no rate limit; `apply.rs` tests the workflows inside a budget).
 pub(crate) fn workflows(server: &FakeServer, transport: &Arc<dyn HttpTransport>) -> Workflows {
-    let client = builder(server, transport).no_request_budget().build().unwrap();
+    let client = builder(server, transport).pacing(Pacing::Off).build().unwrap();
     Workflows::new(client.users(&account()))
 }
 

@@ -298,15 +298,17 @@ impl RequestBudget for RedisBudget {
         self.take(deadline).await.map(|grant| grant.waited)
     }
 
-    async fn observe(&self, observation: &Observation) {
-        // The fallback learns too, so that it knows of a pause if Redis goes away.
-        self.fallback.observe(observation).await;
+    async fn observe(&self, observation: &Observation) -> Option<Duration> {
+        // The fallback learns too, so that it knows of a pause if Redis goes away; the pause
+        // it takes is the one the store is told (the same lesson, the same cap).
+        let pause = self.fallback.observe(observation).await;
         self.learn_quota(observation);
-        let Some(lesson) = Lesson::from_observation(observation, MAX_PAUSE, &self.quota()) else { return };
+        let Some(lesson) = Lesson::from_observation(observation, MAX_PAUSE, &self.quota()) else { return pause };
         if self.store_ready(Instant::now()) {
             // Best effort: a failure is logged and marks the store down.
             let _ = self.call(None, async |c| self.scripts.observe(c, &self.keys, &lesson).await).await;
         }
+        pause
     }
 }
 

@@ -1,18 +1,19 @@
-//! The retry budget shared by every request of a client.
+//! The retry tokens shared by every request of a client.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-/// A token bucket that bounds retries across every request sharing it, as the AWS SDKs
-/// do: a retry costs 5 tokens (10 after a timeout), a success returns 1 (or the cost of the
+/// The retry tokens: a token bucket that bounds retries across every request sharing it,
+/// as the AWS SDKs do (their "retry quota"; this crate's "budget" is the request budget,
+/// [`RequestBudget`](crate::RequestBudget), which paces requests): a retry costs 5 tokens (10 after a timeout), a success returns 1 (or the cost of the
 /// retry that led to it), and when the bucket is empty requests are still sent but no
 /// longer retried. During an outage this stops a thousand tasks from tripling the load.
 #[derive(Debug)]
-pub struct RetryBudget {
+pub struct RetryTokens {
     tokens: AtomicU32,
     capacity: u32,
 }
 
-impl RetryBudget {
+impl RetryTokens {
     /// The cost of a retry.
     pub const RETRY_COST: u32 = 5;
     /// The cost of a retry after a timeout.
@@ -39,7 +40,11 @@ impl RetryBudget {
     }
 }
 
-impl Default for RetryBudget {
+/// The former name of [`RetryTokens`].
+#[deprecated(note = "renamed RetryTokens: \"budget\" now means the request budget only")]
+pub type RetryBudget = RetryTokens;
+
+impl Default for RetryTokens {
     fn default() -> Self {
         Self::new(500)
     }
@@ -50,8 +55,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn budget_empties_and_refills() {
-        let b = RetryBudget::new(12);
+    fn tokens_empty_and_refill() {
+        let b = RetryTokens::new(12);
         assert!(b.try_acquire(5) && b.try_acquire(5));
         assert!(!b.try_acquire(5));
         b.refund(100);

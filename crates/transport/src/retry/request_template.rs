@@ -1,5 +1,6 @@
 //! What each attempt sends: a copy of a request the layer was handed, or a request built
-//! afresh from a [`RequestTemplate`] whose headers are borrowed.
+//! afresh from a [`RequestTemplate`] whose headers are borrowed; and [`ToSend`], what
+//! [`RetryTransport::send_counted`](super::RetryTransport::send_counted) takes of either.
 
 use bytes::Bytes;
 use http::{Extensions, HeaderMap, Method, Uri, Version};
@@ -7,7 +8,7 @@ use http::{Extensions, HeaderMap, Method, Uri, Version};
 use super::RequestOptions;
 use crate::Request;
 
-/// A request that [`RetryTransport::send_template`](super::RetryTransport::send_template)
+/// A request that [`RetryTransport::send_counted`](super::RetryTransport::send_counted)
 /// builds afresh for each attempt, from headers it borrows.
 ///
 /// A transport takes each request by value, so a layer that may send a request again must
@@ -102,8 +103,43 @@ fn assemble(
     request
 }
 
+/// What [`RetryTransport::send_counted`](super::RetryTransport::send_counted) sends: a
+/// whole [`Request`] (each attempt but the last sends a copy of it), or a
+/// [`RequestTemplate`] (each attempt is built afresh from headers it borrows, so that no
+/// attempt copies another). Sealed: implemented for these two only.
+pub trait ToSend<'a>: sealed::Sealed {
+    /// What the layer keeps to build each attempt's request.
+    #[doc(hidden)]
+    type Source: AttemptSource + 'a;
+    /// Taken apart before the call's future is built, so that the future holds it once.
+    #[doc(hidden)]
+    fn into_source(self) -> Self::Source;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for crate::Request {}
+    impl Sealed for super::RequestTemplate<'_> {}
+}
+
+impl<'a> ToSend<'a> for Request {
+    type Source = Owned;
+    fn into_source(self) -> Owned {
+        let (parts, body) = self.into_parts();
+        Owned { parts, body }
+    }
+}
+
+impl<'a> ToSend<'a> for RequestTemplate<'a> {
+    type Source = RequestTemplate<'a>;
+    fn into_source(self) -> Self {
+        self
+    }
+}
+
 /// Where the retry layer's attempts come from.
-pub(super) trait AttemptSource: Send {
+#[doc(hidden)]
+pub trait AttemptSource: Send {
     /// The method, which says whether a request is idempotent.
     fn method(&self) -> &Method;
     /// The per-call options, if the request carries any.
@@ -115,9 +151,11 @@ pub(super) trait AttemptSource: Send {
 }
 
 /// A request handed over whole: each attempt but the last sends a copy.
-pub(super) struct Owned {
-    pub(super) parts: http::request::Parts,
-    pub(super) body: Bytes,
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Owned {
+    parts: http::request::Parts,
+    body: Bytes,
 }
 
 impl AttemptSource for Owned {
