@@ -3,23 +3,22 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod adjacent;
 mod api_request;
 mod base_url;
 mod builder;
+mod call;
 mod client;
 mod credentials;
 mod decode;
 mod error;
 mod list;
-mod path;
 mod redact;
 mod response;
+mod seats_and_revoke;
 mod shared_budget;
 mod users;
 mod walk;
 
-pub use adjacent::{EditSeats, SEAT_CHUNK};
 pub use api_request::ApiRequest;
 pub use base_url::DEFAULT_BASE_URL;
 pub use builder::ClientBuilder;
@@ -30,6 +29,7 @@ pub use error::{
 };
 pub use list::{DEFAULT_PER_PAGE, ListUsers};
 pub use response::ApiResponse;
+pub use seats_and_revoke::{EditSeats, SEAT_CHUNK};
 pub use shared_budget::BUDGET_URL_ENV;
 pub use users::{ActiveSessions, Users};
 pub use walk::MAX_WALK_PAGES;
