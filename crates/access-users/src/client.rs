@@ -10,7 +10,7 @@ use tracing::Instrument;
 
 use crate::call::Call;
 use crate::decode::decode;
-use crate::error::{Error, TransportFailure};
+use crate::error::{Error, NoResponseError};
 use crate::redact::Redactor;
 use crate::response::{ApiResponse, header_str};
 
@@ -102,7 +102,7 @@ impl Client {
             let (response, attempts) = self.inner.transport.send_template(template).await;
             let response = response.map_err(|source| {
                 tracing::debug!(error = %source, attempts, "transport failed");
-                Error::Transport(Box::new(TransportFailure { operation: operation.name, attempts, source }))
+                Error::Transport(Box::new(NoResponseError { operation: operation.name, attempts, source }))
             })?;
             call_span.record("status", response.status().as_u16());
             // Looking the header up costs more than recording into a span nobody listens to.

@@ -24,8 +24,10 @@ pub use base_url::DEFAULT_BASE_URL;
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use credentials::Credentials;
+#[allow(deprecated)]
+pub use error::TransportFailure;
 pub use error::{
-    ApiError, ConfigError, ConfigSetting, DecodeError, Error, PaginationError, PaginationReason, TransportFailure,
+    ApiError, ConfigError, ConfigSetting, DecodeError, Error, NoResponseError, PaginationError, PaginationReason,
 };
 pub use list::{DEFAULT_PER_PAGE, ListUsers};
 pub use response::ApiResponse;
@@ -34,14 +36,17 @@ pub use shared_budget::BUDGET_URL_ENV;
 pub use users::{ActiveSessions, Users};
 pub use walk::MAX_WALK_PAGES;
 
+// What the client's API takes or returns, from the crates under it, so that a program
+// needs no other path: the builder's arguments, the operations' params and results, the
+// errors' parts. Everything else of those crates is theirs to export (the facade's
+// `cfzt::models` and `cfzt::transport`).
 pub use cfzt_models::{
-    AccountId, ActiveSession, ActiveSessionDetail, CreateUserParams, DeleteUserResult, FailedLogin, Identity,
-    ResponseInfo, ResultInfo, RevokeUserParams, Seat, SeatChange, SessionNonce, UpdateUserParams, User, UserId,
-    ValidationError,
+    AccountId, ActiveSession, ActiveSessionDetail, CreateUserParams, DeleteUserResult, ErrorSource, FailedLogin,
+    Identity, ListUsersQuery, ResponseInfo, ResultInfo, RevokeUserParams, Seat, SeatChange, SessionNonce,
+    UpdateUserParams, User, UserId, ValidationError, chrono,
 };
-#[cfg(feature = "mock")]
-pub use cfzt_transport::MockHttpTransport;
 pub use cfzt_transport::{
-    BudgetQuota, HttpTransport, LocalBudget, MAX_PAUSE, RateLimitStatus, RequestBudget, TransportError,
+    BudgetQuota, HttpTransport, LocalBudget, MAX_PAUSE, RateLimitStatus, RequestBudget, RetryBudget, RetryPolicy,
+    TransportError,
 };
 pub use cfzt_transport::{bytes, http};
