@@ -27,7 +27,7 @@ async fn list_at(base_url: &str) -> Vec<(&'static str, Error)> {
     errors
 }
 
-fn failure(err: &Error) -> &cfzt::TransportFailure {
+fn failure(err: &Error) -> &cfzt::NoResponseError {
     match err {
         Error::Transport(t) => t,
         other => panic!("not a transport failure: {other:?}"),

@@ -7,12 +7,11 @@ use std::pin::Pin;
 use cfzt_models::ValidationError;
 use cfzt_models::operations::Operation;
 use futures_util::FutureExt as _;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::Client;
+use crate::call::{Call, Content};
 use crate::error::Error;
-use crate::path::Call;
 use crate::response::ApiResponse;
 
 /// The per-call option setters, written once for [`ApiRequest`] and
@@ -69,30 +68,17 @@ impl<T> ApiRequest<T>
 where
     T: DeserializeOwned + Default + Send + 'static,
 {
-    /// A request for `operation`, its path parameters given by name.
-    pub(crate) fn new(client: &Client, operation: &'static Operation, params: &[(&str, &str)]) -> Self {
-        let call = Call::new(operation, client.base_url(), params).map_err(Error::from);
-        Self { client: client.clone(), call, _result: PhantomData }
-    }
-
-    /// The same request, refused with `check`'s error if it failed: nothing will be sent.
-    pub(crate) fn checked(mut self, check: Result<(), ValidationError>) -> Self {
-        if let Err(e) = check {
-            self.call = Err(e.into());
-        }
-        self
-    }
-
-    /// The same request with a JSON body.
-    pub(crate) fn json(mut self, body: &impl Serialize) -> Self {
-        self.call = self.call.and_then(|call| call.json(body).map_err(Error::from));
-        self
-    }
-
-    /// The same request with a query string, form-encoded.
-    pub(crate) fn query<'a>(mut self, pairs: impl IntoIterator<Item = (&'a str, String)>) -> Self {
-        self.call = self.call.map(|call| call.query(pairs));
-        self
+    /// The request for `operation`, its path parameters given by name, carrying `content`:
+    /// built here, once. If `content` was refused (a value failed its check) or the call
+    /// cannot be built, awaiting returns that error and nothing is sent.
+    pub(crate) fn new(
+        client: &Client,
+        operation: &'static Operation,
+        params: &[(&str, &str)],
+        content: Result<Content, ValidationError>,
+    ) -> Self {
+        let call = content.and_then(|content| Call::new(operation, client.base_url(), params, content));
+        Self { client: client.clone(), call: call.map_err(Error::from), _result: PhantomData }
     }
 
     /// The same request with its options changed by `f`.

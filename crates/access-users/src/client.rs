@@ -4,13 +4,13 @@ use std::fmt;
 use std::sync::Arc;
 
 use cfzt_transport::{HttpTransport, RequestTemplate, RetryTransport};
-use http::{HeaderMap, Method};
+use http::HeaderMap;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use crate::call::Call;
 use crate::decode::decode;
-use crate::error::{Error, TransportFailure};
-use crate::path::Call;
+use crate::error::{Error, NoResponseError};
 use crate::redact::Redactor;
 use crate::response::{ApiResponse, header_str};
 
@@ -91,18 +91,18 @@ impl Client {
         let span = tracing::debug_span!(
             "cfzt.call",
             operation = operation.name,
-            method = operation.method,
+            method = operation.method.as_str(),
             path = operation.path,
             status = tracing::field::Empty,
             cf_ray = tracing::field::Empty,
         );
         let call_span = span.clone();
         async move {
-            let template = self.template(call)?;
+            let template = self.template(call);
             let (response, attempts) = self.inner.transport.send_counted(template).await;
             let response = response.map_err(|source| {
                 tracing::debug!(error = %source, attempts, "transport failed");
-                Error::Transport(Box::new(TransportFailure { operation: operation.name, attempts, source }))
+                Error::Transport(Box::new(NoResponseError { operation: operation.name, attempts, source }))
             })?;
             call_span.record("status", response.status().as_u16());
             // Looking the header up costs more than recording into a span nobody listens to.
@@ -126,21 +126,18 @@ impl Client {
 
     /// What each attempt of `call` sends: its method, URI and body, with the client's fixed
     /// headers, which the retry layer borrows rather than copies from an earlier attempt.
-    fn template(&self, call: Call) -> Result<RequestTemplate<'_>, Error> {
+    fn template(&self, call: Call) -> RequestTemplate<'_> {
         let inner = &self.inner;
-        let method = Method::from_bytes(call.operation.method.as_bytes())
-            .map_err(|_| cfzt_models::ValidationError::new("method", "is not an HTTP method"))?;
-        let uri = http::Uri::try_from(call.uri)
-            .map_err(|e| cfzt_models::ValidationError::new("path", format!("does not form a valid URI: {e}")))?;
+        let method = call.method();
         // The fixed headers, with `Content-Type: application/json` when there is a body.
         let (headers, body) = match call.body {
             Some(body) => (&inner.json_headers, body),
             None => (&inner.headers, bytes::Bytes::new()),
         };
-        let mut template = RequestTemplate::new(method, uri, headers, body);
+        let mut template = RequestTemplate::new(method, call.uri, headers, body);
         if !call.options.is_empty() {
             template.extensions_mut().insert(call.options);
         }
-        Ok(template)
+        template
     }
 }

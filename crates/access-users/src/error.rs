@@ -24,7 +24,7 @@ pub enum Error {
     Api(Box<ApiError>),
     /// No complete response arrived.
     #[error(transparent)]
-    Transport(Box<TransportFailure>),
+    Transport(Box<NoResponseError>),
     /// A 2xx response whose body is not what the API documents.
     #[error(transparent)]
     Decode(Box<DecodeError>),
@@ -254,7 +254,7 @@ impl std::error::Error for ApiError {}
 #[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
 #[error("{operation} {}: {}", outcome(*attempts), source.summary())]
-pub struct TransportFailure {
+pub struct NoResponseError {
     /// The operation, e.g. `update_user`.
     pub operation: &'static str,
     /// How many attempts the call made (0 when nothing was sent).
@@ -263,6 +263,11 @@ pub struct TransportFailure {
     #[source]
     pub source: TransportError,
 }
+
+/// The published name of [`NoResponseError`], which read as a second name for the
+/// [`TransportError`] it wraps.
+#[deprecated(note = "renamed to `NoResponseError`")]
+pub type TransportFailure = NoResponseError;
 
 fn outcome(attempts: u32) -> String {
     match attempts {

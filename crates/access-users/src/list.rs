@@ -10,6 +10,7 @@ use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt, stream};
 
 use crate::api_request::{ApiRequest, call_options};
+use crate::call::Content;
 use crate::client::Client;
 use crate::error::Error;
 use crate::response::ApiResponse;
@@ -147,9 +148,8 @@ impl ListUsers {
     /// The request for the page [`page`](ListUsers::page) names, checked as it is built.
     fn request(&self) -> ApiRequest<Vec<User>> {
         let options = self.options;
-        ApiRequest::new(&self.client, &LIST_USERS, &[("account_id", self.account.as_str())])
-            .checked(self.query.validate())
-            .query(self.query.pairs())
+        let content = self.query.validate().map(|()| Content::default().query(self.query.pairs()));
+        ApiRequest::new(&self.client, &LIST_USERS, &[("account_id", self.account.as_str())], content)
             .with_options(|_| options)
     }
 

@@ -2,7 +2,7 @@
 
 use cfzt_models::{
     AccountId, ActiveSession, ActiveSessionDetail, CreateUserParams, DeleteUserResult, FailedLogin, Identity,
-    SessionNonce, UpdateUserParams, User, UserId,
+    SessionNonce, UpdateUserParams, User, UserId, ValidationError,
 };
 
 use cfzt_models::operations::{
@@ -11,6 +11,7 @@ use cfzt_models::operations::{
 };
 
 use crate::api_request::ApiRequest;
+use crate::call::Content;
 use crate::client::Client;
 use crate::list::ListUsers;
 
@@ -37,15 +38,21 @@ impl Users {
         Self { client, account }
     }
 
-    /// A request for `operation` on this account and, when given, this user.
-    pub(crate) fn request<T>(&self, operation: &'static Operation, user: Option<&UserId>) -> ApiRequest<T>
+    /// A request for `operation` on this account and, when given, this user, carrying
+    /// `content` (see [`ApiRequest::new`]).
+    pub(crate) fn request<T>(
+        &self,
+        operation: &'static Operation,
+        user: Option<&UserId>,
+        content: Result<Content, ValidationError>,
+    ) -> ApiRequest<T>
     where
         T: serde::de::DeserializeOwned + Default + Send + 'static,
     {
         let account = ("account_id", self.account.as_str());
         match user {
-            Some(user) => ApiRequest::new(&self.client, operation, &[account, ("user_id", user.as_str())]),
-            None => ApiRequest::new(&self.client, operation, &[account]),
+            Some(user) => ApiRequest::new(&self.client, operation, &[account, ("user_id", user.as_str())], content),
+            None => ApiRequest::new(&self.client, operation, &[account], content),
         }
     }
 
@@ -62,7 +69,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn create(&self, params: CreateUserParams) -> ApiRequest<User> {
-        self.request(&CREATE_USER, None).checked(params.validate()).json(&params)
+        self.request(&CREATE_USER, None, params.validate().and_then(|()| Content::json(&params)))
     }
 
     /// Gets one user: `GET /accounts/{account_id}/access/users/{user_id}`.
@@ -77,7 +84,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn get(&self, user: &UserId) -> ApiRequest<User> {
-        self.request(&GET_USER, Some(user))
+        self.request(&GET_USER, Some(user), Ok(Content::default()))
     }
 
     /// Lists users: `GET /accounts/{account_id}/access/users`, with filters and pages.
@@ -109,7 +116,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn update(&self, user: &UserId, params: UpdateUserParams) -> ApiRequest<User> {
-        self.request(&UPDATE_USER, Some(user)).checked(params.validate()).json(&params)
+        self.request(&UPDATE_USER, Some(user), params.validate().and_then(|()| Content::json(&params)))
     }
 
     /// Deletes a user: `DELETE /accounts/{account_id}/access/users/{user_id}`.
@@ -123,7 +130,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn delete(&self, user: &UserId) -> ApiRequest<DeleteUserResult> {
-        self.request(&DELETE_USER, Some(user))
+        self.request(&DELETE_USER, Some(user), Ok(Content::default()))
     }
 
     /// The active sessions of one user.
@@ -148,7 +155,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn last_seen_identity(&self, user: &UserId) -> ApiRequest<Identity> {
-        self.request(&GET_LAST_SEEN_IDENTITY, Some(user))
+        self.request(&GET_LAST_SEEN_IDENTITY, Some(user), Ok(Content::default()))
     }
 
     /// A user's failed logins, one page:
@@ -162,7 +169,7 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn failed_logins(&self, user: &UserId) -> ApiRequest<Vec<FailedLogin>> {
-        self.request(&LIST_FAILED_LOGINS, Some(user))
+        self.request(&LIST_FAILED_LOGINS, Some(user), Ok(Content::default()))
     }
 }
 
@@ -185,7 +192,7 @@ impl ActiveSessions {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> ApiRequest<Vec<ActiveSession>> {
-        self.users.request(&LIST_ACTIVE_SESSIONS, Some(&self.user))
+        self.users.request(&LIST_ACTIVE_SESSIONS, Some(&self.user), Ok(Content::default()))
     }
 
     /// Gets one active session by its nonce (`metadata.nonce` of a listed session):
@@ -202,6 +209,6 @@ impl ActiveSessions {
     pub fn get(&self, nonce: &SessionNonce) -> ApiRequest<ActiveSessionDetail> {
         let account = ("account_id", self.users.account.as_str());
         let params = [account, ("user_id", self.user.as_str()), ("nonce", nonce.as_str())];
-        ApiRequest::new(&self.users.client, &GET_ACTIVE_SESSION, &params)
+        ApiRequest::new(&self.users.client, &GET_ACTIVE_SESSION, &params, Ok(Content::default()))
     }
 }

@@ -80,7 +80,7 @@ impl Operation {
 
     /// The HTTP method of the operation, e.g. `"POST"`.
     pub fn method(self) -> &'static str {
-        self.row().method
+        self.row().method.as_str()
     }
 
     /// The path template of the operation, relative to the base URL, e.g.

@@ -3,12 +3,14 @@
 //!
 //! The client renders each request's path from its row, and the fake server's routes are
 //! checked against the same rows, so the path an operation is traced with is the path it
-//! is sent to. Methods are plain strings so that this crate needs no HTTP library.
+//! is sent to. Methods are an enum of this crate ([`HttpMethod`]), so that it needs no HTTP
+//! library and a client maps each to its own method type without a failure case.
 //!
 //! ```
-//! use cfzt_models::operations::{self, PathPart};
+//! use cfzt_models::operations::{self, HttpMethod, PathPart};
 //!
 //! assert_eq!(operations::GET_USER.method, "GET");
+//! assert_eq!(operations::GET_USER.method, HttpMethod::Get);
 //! let path: String = operations::GET_USER
 //!     .parts()
 //!     .iter()
@@ -30,8 +32,8 @@
 pub struct Operation {
     /// The operation's name in errors and traces, e.g. `update_user`.
     pub name: &'static str,
-    /// The HTTP method, upper case, e.g. `"PUT"`.
-    pub method: &'static str,
+    /// The HTTP method, e.g. [`HttpMethod::Put`].
+    pub method: HttpMethod,
     /// The path template relative to the base URL, with named parameters in braces, e.g.
     /// `/accounts/{account_id}/access/users/{user_id}`.
     pub path: &'static str,
@@ -52,6 +54,65 @@ impl std::fmt::Debug for Operation {
             .field("path", &self.path)
             .field("result_optional", &self.result_optional)
             .finish()
+    }
+}
+
+/// The HTTP method of an [`Operation`]: the five the API uses.
+///
+/// Not `#[non_exhaustive]`, so that a client can map every method to its HTTP library's
+/// own type with a `match` that has no failure case (`cfzt-access-users` does, to
+/// `http::Method`). Compares equal to its upper-case name.
+///
+/// ```
+/// use cfzt_models::operations::{HttpMethod, UPDATE_USER};
+///
+/// assert_eq!(UPDATE_USER.method, HttpMethod::Put);
+/// assert_eq!(UPDATE_USER.method.as_str(), "PUT");
+/// assert_eq!(UPDATE_USER.method.to_string(), "PUT");
+/// assert_eq!(UPDATE_USER.method, "PUT");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `POST`.
+    Post,
+    /// `PUT`.
+    Put,
+    /// `PATCH`.
+    Patch,
+    /// `DELETE`.
+    Delete,
+}
+
+impl HttpMethod {
+    /// The method's name as sent, upper case, e.g. `"PUT"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for HttpMethod {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for HttpMethod {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
     }
 }
 
@@ -135,43 +196,54 @@ impl Operation {
     }
 }
 
-const fn row(name: &'static str, method: &'static str, path: &'static str, result_optional: bool) -> Operation {
+const fn row(name: &'static str, method: HttpMethod, path: &'static str, result_optional: bool) -> Operation {
     Operation { name, method, path, result_optional, template: Template::parse(path) }
 }
 
 /// *Create a user*: `POST /accounts/{account_id}/access/users`.
-pub const CREATE_USER: Operation = row("create_user", "POST", "/accounts/{account_id}/access/users", false);
+pub const CREATE_USER: Operation = row("create_user", HttpMethod::Post, "/accounts/{account_id}/access/users", false);
 /// *List users*: `GET /accounts/{account_id}/access/users`.
-pub const LIST_USERS: Operation = row("list_users", "GET", "/accounts/{account_id}/access/users", true);
+pub const LIST_USERS: Operation = row("list_users", HttpMethod::Get, "/accounts/{account_id}/access/users", true);
 /// *Get a user*: `GET /accounts/{account_id}/access/users/{user_id}`.
-pub const GET_USER: Operation = row("get_user", "GET", "/accounts/{account_id}/access/users/{user_id}", false);
+pub const GET_USER: Operation =
+    row("get_user", HttpMethod::Get, "/accounts/{account_id}/access/users/{user_id}", false);
 /// *Update a user*: `PUT /accounts/{account_id}/access/users/{user_id}`.
-pub const UPDATE_USER: Operation = row("update_user", "PUT", "/accounts/{account_id}/access/users/{user_id}", false);
+pub const UPDATE_USER: Operation =
+    row("update_user", HttpMethod::Put, "/accounts/{account_id}/access/users/{user_id}", false);
 /// *Delete a user*: `DELETE /accounts/{account_id}/access/users/{user_id}`.
-pub const DELETE_USER: Operation = row("delete_user", "DELETE", "/accounts/{account_id}/access/users/{user_id}", true);
+pub const DELETE_USER: Operation =
+    row("delete_user", HttpMethod::Delete, "/accounts/{account_id}/access/users/{user_id}", true);
 /// *List active sessions*: `GET /accounts/{account_id}/access/users/{user_id}/active_sessions`.
 pub const LIST_ACTIVE_SESSIONS: Operation =
-    row("list_active_sessions", "GET", "/accounts/{account_id}/access/users/{user_id}/active_sessions", true);
+    row("list_active_sessions", HttpMethod::Get, "/accounts/{account_id}/access/users/{user_id}/active_sessions", true);
 /// *Get an active session*:
 /// `GET /accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}`.
-pub const GET_ACTIVE_SESSION: Operation =
-    row("get_active_session", "GET", "/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}", false);
+pub const GET_ACTIVE_SESSION: Operation = row(
+    "get_active_session",
+    HttpMethod::Get,
+    "/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}",
+    false,
+);
 /// *Get last seen identity*: `GET /accounts/{account_id}/access/users/{user_id}/last_seen_identity`.
-pub const GET_LAST_SEEN_IDENTITY: Operation =
-    row("get_last_seen_identity", "GET", "/accounts/{account_id}/access/users/{user_id}/last_seen_identity", false);
+pub const GET_LAST_SEEN_IDENTITY: Operation = row(
+    "get_last_seen_identity",
+    HttpMethod::Get,
+    "/accounts/{account_id}/access/users/{user_id}/last_seen_identity",
+    false,
+);
 /// *List failed logins*: `GET /accounts/{account_id}/access/users/{user_id}/failed_logins`.
 pub const LIST_FAILED_LOGINS: Operation =
-    row("list_failed_logins", "GET", "/accounts/{account_id}/access/users/{user_id}/failed_logins", true);
+    row("list_failed_logins", HttpMethod::Get, "/accounts/{account_id}/access/users/{user_id}/failed_logins", true);
 
 /// *Edit seats*: `PATCH /accounts/{account_id}/access/seats`. The body is a JSON **array**
 /// of [`SeatChange`](crate::SeatChange); the result an array of [`Seat`](crate::Seat).
 /// Next to the Access users operations: offboarding frees seats with it.
-pub const EDIT_SEATS: Operation = row("edit_seats", "PATCH", "/accounts/{account_id}/access/seats", true);
+pub const EDIT_SEATS: Operation = row("edit_seats", HttpMethod::Patch, "/accounts/{account_id}/access/seats", true);
 /// *Revoke a user*: `POST /accounts/{account_id}/access/organizations/revoke_user`, with
 /// [`RevokeUserParams`](crate::RevokeUserParams) as body and `devices` query. The result
 /// is a bare boolean. Next to the Access users operations: offboarding ends sessions with it.
 pub const REVOKE_USER: Operation =
-    row("revoke_user", "POST", "/accounts/{account_id}/access/organizations/revoke_user", true);
+    row("revoke_user", HttpMethod::Post, "/accounts/{account_id}/access/organizations/revoke_user", true);
 
 /// Every operation: the nine of the API guide, in its order, then the two next to them
 /// that offboarding needs.
@@ -207,7 +279,7 @@ mod tests {
                 PathPart::Param("nonce"),
             ]
         );
-        let odd = row("odd", "GET", "{a}{b}/x{", false);
+        let odd = row("odd", HttpMethod::Get, "{a}{b}/x{", false);
         let parts: Vec<PathPart> = odd.parts().to_vec();
         assert_eq!(
             parts,
@@ -219,7 +291,7 @@ mod tests {
     fn every_row_is_well_formed_and_unique() {
         for (i, op) in ALL.iter().enumerate() {
             assert!(op.path.starts_with("/accounts/{account_id}/access/"), "{op:?}");
-            assert!(matches!(op.method, "GET" | "POST" | "PUT" | "PATCH" | "DELETE"), "{op:?}");
+            assert!(matches!(op.method.as_str(), "GET" | "POST" | "PUT" | "PATCH" | "DELETE"), "{op:?}");
             // Each parameter is a whole segment.
             let rebuilt: String = op
                 .parts()

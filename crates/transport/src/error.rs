@@ -130,7 +130,7 @@ impl TransportError {
     /// A few words naming what happened, without the backend's message: "connection
     /// refused", "DNS lookup failed", "TLS handshake failed", "timed out after 60 s", ...
     /// For an error that wraps this one and names the failure in its own `Display` (such as
-    /// `cfzt_access_users::TransportFailure`), without repeating this error's text.
+    /// `cfzt_access_users::NoResponseError`), without repeating this error's text.
     pub fn summary(&self) -> String {
         match self {
             Self::Connect { kind, .. } => kind.to_string(),

@@ -50,17 +50,6 @@ mod hyper_backend;
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use hyper_backend::HyperTransport;
 
-#[cfg(feature = "mock")]
-mod mock;
-#[cfg(feature = "mock")]
-#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
-pub use mock::MockHttpTransport;
-/// The [mockall](https://docs.rs/mockall) this crate's mock is built with (0.15), for its
-/// `predicate`s and `Sequence`s without a second, possibly different, mockall dependency.
-#[cfg(feature = "mock")]
-#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
-pub use mockall;
-
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;

@@ -23,10 +23,6 @@
 //! - [`infallible_transport`] and [`transport_fn`]: the response depends on the request
 //!   (answer by the `page` query parameter, count calls, fail the third one). You write the
 //!   transport as a closure.
-//! - `MockHttpTransport` (feature `mock`): you need what
-//!   [mockall](https://docs.rs/mockall) offers, such as call counts checked on drop
-//!   (`times`), sequences across several mocks, or matchers built from predicates. For
-//!   plain request assertions the doubles here give clearer failures.
 //! - The fake server ([`cfzt-fake-server`](https://docs.rs/cfzt-fake-server)): you test a
 //!   *flow* (create, then list, then delete; retries against real sockets; faults such as a
 //!   reset connection). It keeps state like the real API and runs over a real backend, so

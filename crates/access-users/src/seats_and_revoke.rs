@@ -10,6 +10,7 @@ use cfzt_models::{RevokeUserParams, Seat, SeatChange};
 use cfzt_transport::RequestOptions;
 
 use crate::api_request::{ApiRequest, call_options};
+use crate::call::Content;
 use crate::error::Error;
 use crate::users::Users;
 
@@ -64,11 +65,8 @@ impl Users {
     /// # Ok(()) }
     /// ```
     pub fn revoke_user(&self, params: RevokeUserParams) -> ApiRequest<bool> {
-        self.request(&REVOKE_USER, None)
-            .checked(params.validate())
-            .query(params.query_pairs())
-            .json(&params)
-            .with_options(|o| o.retry_non_idempotent(true))
+        let content = params.validate().and_then(|()| Content::json(&params)).map(|c| c.query(params.query_pairs()));
+        self.request(&REVOKE_USER, None, content).with_options(|o| o.retry_non_idempotent(true))
     }
 }
 
@@ -107,7 +105,7 @@ impl EditSeats {
         let mut seats = Vec::with_capacity(self.changes.len());
         for chunk in self.changes.chunks(SEAT_CHUNK) {
             let request: ApiRequest<Vec<Seat>> =
-                self.users.request(&EDIT_SEATS, None).json(&chunk).with_options(|_| self.options);
+                self.users.request(&EDIT_SEATS, None, Content::json(&chunk)).with_options(|_| self.options);
             seats.extend(request.await?);
         }
         Ok(seats)

@@ -1,9 +1,11 @@
-//! What is sent: the path rendered from the operation's template, the query and the body.
+//! One call as it is sent, built once: the operation's method, the URI (the path template
+//! filled in, then the query) and the body, with the per-call options.
 
 use bytes::Bytes;
 use cfzt_models::ValidationError;
-use cfzt_models::operations::{Operation, PathPart};
+use cfzt_models::operations::{HttpMethod, Operation, PathPart};
 use cfzt_transport::RequestOptions;
+use http::{Method, Uri};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::Serialize;
 
@@ -46,30 +48,64 @@ fn is_unreserved(segment: &str) -> bool {
     segment.bytes().fold(true, |all, b| all & (b.is_ascii_alphanumeric() | matches!(b, b'-' | b'.' | b'_' | b'~')))
 }
 
-/// One prepared call: the operation, its URI (base URL, path and query, already encoded),
-/// its body and its options.
+/// What a call carries beside its path: a query and a body, each optional.
+#[derive(Debug, Default)]
+pub(crate) struct Content {
+    /// The query, form-encoded, without its `?`; empty for none.
+    query: String,
+    body: Option<Bytes>,
+}
+
+impl Content {
+    /// A JSON body.
+    ///
+    /// # Errors
+    ///
+    /// A value that cannot be serialized, as a [`ValidationError`] naming `body`.
+    pub(crate) fn json(value: &impl Serialize) -> Result<Self, ValidationError> {
+        let bytes = serde_json::to_vec(value)
+            .map_err(|e| ValidationError::new("body", format!("cannot be serialized: {e}")))?;
+        Ok(Self { query: String::new(), body: Some(Bytes::from(bytes)) })
+    }
+
+    /// The same content with a query built from `pairs`, form-encoded; none if `pairs` is
+    /// empty.
+    pub(crate) fn query<'a>(mut self, pairs: impl IntoIterator<Item = (&'a str, String)>) -> Self {
+        let mut query = url::form_urlencoded::Serializer::new(std::mem::take(&mut self.query));
+        query.extend_pairs(pairs);
+        self.query = query.finish();
+        self
+    }
+}
+
+/// One call, built: the operation, its URI (base URL, path and query, already encoded),
+/// its body and its options. Nothing about it can fail any more: sending it only hands
+/// these parts to the retry layer.
 #[derive(Debug)]
 pub(crate) struct Call {
     pub(crate) operation: &'static Operation,
-    pub(crate) uri: String,
+    pub(crate) uri: Uri,
     pub(crate) body: Option<Bytes>,
     pub(crate) options: RequestOptions,
 }
 
 impl Call {
-    /// A call to `operation` at `base` followed by the operation's path template, each
-    /// parameter replaced by its value in `params` (by name), percent-encoded as one
-    /// segment. The URI is built in one string, which becomes the request's URI.
+    /// The call to `operation` at `base`: the operation's path template, each parameter
+    /// replaced by its value in `params` (by name) percent-encoded as one segment, then
+    /// `content`'s query, written into one string that becomes the URI; `content`'s body.
     ///
     /// # Errors
     ///
-    /// A parameter of the template with no value in `params` (nothing is sent).
+    /// A parameter of the template with no value in `params`, or (which the encoding rules
+    /// out for a checked base URL) text that does not form a URI. Nothing is sent.
     pub(crate) fn new(
         operation: &'static Operation,
         base: &str,
         params: &[(&str, &str)],
+        content: Content,
     ) -> Result<Self, ValidationError> {
-        let mut uri = String::with_capacity(base.len() + 96);
+        let Content { query, body } = content;
+        let mut uri = String::with_capacity(base.len() + 96 + query.len());
         uri.push_str(base);
         for part in operation.parts() {
             match *part {
@@ -82,28 +118,24 @@ impl Call {
                 }
             }
         }
-        Ok(Self { operation, uri, body: None, options: RequestOptions::default() })
-    }
-
-    /// Adds a query string built from `pairs`, form-encoded.
-    pub(crate) fn query<'a>(mut self, pairs: impl IntoIterator<Item = (&'a str, String)>) -> Self {
-        let mut pairs = pairs.into_iter().peekable();
-        if pairs.peek().is_some() {
-            self.uri.push('?');
-            let start = self.uri.len();
-            let mut query = url::form_urlencoded::Serializer::for_suffix(std::mem::take(&mut self.uri), start);
-            query.extend_pairs(pairs);
-            self.uri = query.finish();
+        if !query.is_empty() {
+            uri.push('?');
+            uri.push_str(&query);
         }
-        self
+        let uri =
+            Uri::try_from(uri).map_err(|e| ValidationError::new("path", format!("does not form a valid URI: {e}")))?;
+        Ok(Self { operation, uri, body, options: RequestOptions::default() })
     }
 
-    /// Adds a JSON body.
-    pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self, ValidationError> {
-        let bytes =
-            serde_json::to_vec(body).map_err(|e| ValidationError::new("body", format!("cannot be serialized: {e}")))?;
-        self.body = Some(Bytes::from(bytes));
-        Ok(self)
+    /// The HTTP method of the call: its operation's, which always has one.
+    pub(crate) fn method(&self) -> Method {
+        match self.operation.method {
+            HttpMethod::Get => Method::GET,
+            HttpMethod::Post => Method::POST,
+            HttpMethod::Put => Method::PUT,
+            HttpMethod::Patch => Method::PATCH,
+            HttpMethod::Delete => Method::DELETE,
+        }
     }
 }
 
@@ -123,7 +155,7 @@ mod tests {
     use cfzt_models::operations::{self, ALL};
 
     fn render(operation: &'static Operation, base: &str, params: &[(&str, &str)]) -> String {
-        Call::new(operation, base, params).unwrap().uri
+        Call::new(operation, base, params, Content::default()).unwrap().uri.to_string()
     }
 
     #[test]
@@ -134,8 +166,8 @@ mod tests {
         let nonce = &[("account_id", "aZ09-._~"), ("user_id", "é"), ("nonce", "a+b")];
         let uri = render(&operations::GET_ACTIVE_SESSION, "http://h", nonce);
         assert_eq!(uri, "http://h/accounts/aZ09-._~/access/users/%C3%A9/active_sessions/a%2Bb");
-        let call = Call::new(&operations::LIST_USERS, "http://h", &[("account_id", "x")]).unwrap();
-        let call = call.query([("search", "jane doe&x=1".to_string()), ("page", "2".into())]);
+        let content = Content::default().query([("search", "jane doe&x=1".to_string()), ("page", "2".into())]);
+        let call = Call::new(&operations::LIST_USERS, "http://h", &[("account_id", "x")], content).unwrap();
         assert_eq!(call.uri, "http://h/accounts/x/access/users?search=jane+doe%26x%3D1&page=2");
         assert_eq!(
             render(&operations::LIST_USERS, "http://h", &[("account_id", "x")]),
@@ -150,7 +182,7 @@ mod tests {
             let want = operation.path.replace("{account_id}", "A").replace("{user_id}", "U").replace("{nonce}", "N");
             assert_eq!(render(operation, "", &params), want, "{}", operation.name);
         }
-        let missing = Call::new(&operations::GET_USER, "", &[("account_id", "A")]).unwrap_err();
+        let missing = Call::new(&operations::GET_USER, "", &[("account_id", "A")], Content::default()).unwrap_err();
         assert_eq!(missing.field(), "user_id");
     }
 
