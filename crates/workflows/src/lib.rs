@@ -13,6 +13,8 @@ mod options;
 mod plan;
 mod query;
 mod report;
+mod roster;
+mod sync;
 
 pub use audit::{AuditOptions, AuditRow};
 pub use ensure::Ensured;
@@ -22,6 +24,11 @@ pub use options::{ApplyOptions, Progress, StopSignal};
 pub use plan::{Action, OffboardPlan, PersonPlan, Plan, PlanKind, PlannedStep, ReclaimPlan, SkipReason};
 pub use query::SeatCounts;
 pub use report::{OffboardReport, Outcome, PersonReport, ReclaimReport, Report, StepError, StepReport};
+pub use roster::{ColumnMap, InvalidRow, Roster, RosterError, RosterPerson};
+pub use sync::{
+    Change, ChangeKind, ChangeReport, DEFAULT_MAX_REMOVALS_PERCENT, DEFAULT_MAX_SHRINK_PERCENT, ExtraAction, Protected,
+    RemovalLimit, SyncEntry, SyncError, SyncOptions, SyncPlan, SyncReport, Why,
+};
 
 use cfzt_access_users::Users;
 
