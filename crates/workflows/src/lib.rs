@@ -22,7 +22,7 @@ pub use error::WorkflowError;
 pub use offboard::{OffboardOptions, ReclaimOptions};
 pub use options::{ApplyOptions, Progress, StopSignal};
 pub use plan::{Action, OffboardPlan, PersonPlan, Plan, PlanKind, PlannedStep, ReclaimPlan, SkipReason};
-pub use query::SeatCounts;
+pub use query::{DEFAULT_NEW_USER_GRACE_DAYS, SeatCounts};
 pub use report::{OffboardReport, Outcome, PersonReport, ReclaimReport, Report, StepError, StepReport};
 pub use roster::{ColumnMap, InvalidRow, Roster, RosterError, RosterPerson};
 pub use sync::{

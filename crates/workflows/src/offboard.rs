@@ -5,7 +5,7 @@ use cfzt_models::Timestamp;
 use futures_util::{StreamExt, TryStreamExt, stream};
 
 use crate::plan::{Action, PersonPlan, Plan, PlanKind, PlannedStep, SkipReason};
-use crate::query::{inactive, same_email, seats};
+use crate::query::{inactive_or_past_grace, same_email, seats};
 use crate::{DEFAULT_CONCURRENCY, LIST_PAGE_SIZE, WorkflowError, Workflows};
 
 /// How to offboard: whether to delete the users and revoke their devices, and how many
@@ -73,6 +73,7 @@ type ListedFn = std::sync::Arc<dyn Fn(u64) + Send + Sync>;
 pub struct ReclaimOptions {
     exclude: Vec<String>,
     on_listed: Option<ListedFn>,
+    new_user_grace: Option<chrono::Duration>,
 }
 
 impl std::fmt::Debug for ReclaimOptions {
@@ -80,6 +81,7 @@ impl std::fmt::Debug for ReclaimOptions {
         f.debug_struct("ReclaimOptions")
             .field("exclude", &self.exclude)
             .field("on_listed", &self.on_listed.is_some())
+            .field("new_user_grace", &self.grace())
             .finish()
     }
 }
@@ -96,6 +98,24 @@ impl ReclaimOptions {
     {
         self.exclude.extend(emails.into_iter().map(Into::into));
         self
+    }
+
+    /// How long a user who never logged in has to log in for the first time before
+    /// their seat is reclaimed, counted from their `created_at` (default
+    /// [`DEFAULT_NEW_USER_GRACE_DAYS`](crate::DEFAULT_NEW_USER_GRACE_DAYS) days; a
+    /// negative duration is taken as zero). Someone added yesterday keeps their seat.
+    ///
+    /// ```
+    /// let options = cfzt_workflows::ReclaimOptions::default().new_user_grace(chrono::Duration::days(7));
+    /// ```
+    #[must_use]
+    pub fn new_user_grace(mut self, grace: chrono::Duration) -> Self {
+        self.new_user_grace = Some(grace.max(chrono::Duration::zero()));
+        self
+    }
+
+    fn grace(&self) -> chrono::Duration {
+        self.new_user_grace.unwrap_or_else(crate::query::default_new_user_grace)
     }
 
     /// Called after each user planning examines (every user is listed, active or not),
@@ -212,7 +232,8 @@ impl Workflows {
     }
 
     /// Plans reclaiming the seats of everyone inactive since `cutoff` (no successful
-    /// login on or after it, or none ever), except the excluded. They lose their seats,
+    /// login on or after it; or none ever, and created longer ago than
+    /// [`ReclaimOptions::new_user_grace`]), except the excluded. They lose their seats,
     /// not their user records. Users holding no seat are left out of the plan. Nothing is
     /// changed.
     ///
@@ -231,6 +252,7 @@ impl Workflows {
     /// The error of a list call: a plan made from part of the users would look complete
     /// and not be.
     pub async fn plan_reclaim(&self, cutoff: Timestamp, options: ReclaimOptions) -> Result<Plan, WorkflowError> {
+        let created_by = chrono::Utc::now() - options.grace();
         let mut listed = 0_u64;
         let people = self
             .users
@@ -244,7 +266,7 @@ impl Workflows {
                     on_listed(listed);
                 }
             })
-            .try_filter(move |user| futures_util::future::ready(inactive(user, cutoff)))
+            .try_filter(move |user| futures_util::future::ready(inactive_or_past_grace(user, cutoff, created_by)))
             .try_filter_map(|user| {
                 let excluded = options.exclude.iter().any(|e| same_email(&user, e));
                 let mut step = seat_step(&user);

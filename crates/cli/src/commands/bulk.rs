@@ -66,7 +66,8 @@ pub(super) async fn reclaim(ctx: &Context, args: ReclaimArgs) -> Result<(), CliE
     let cutoff = chrono::Utc::now() - chrono::Duration::days(i64::from(args.inactive_days));
     // Planning walks every user: on a terminal the bar counts them against the list's total.
     let planning = Progress::counter("planning", super::users_total(ctx).await);
-    let options = ReclaimOptions::default().exclude(exclude).on_listed(planning.mover());
+    let grace = chrono::Duration::days(i64::from(args.new_user_grace_days));
+    let options = ReclaimOptions::default().exclude(exclude).new_user_grace(grace).on_listed(planning.mover());
     let plan =
         Workflows::new(ctx.users()).plan_reclaim(cutoff, options).await.map_err(workflow_error(permissions::READ));
     planning.finish();
