@@ -2,7 +2,6 @@
 //! removal steps to [`Workflows::apply`].
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cfzt_models::UpdateUserParams;
@@ -15,6 +14,11 @@ use super::plan::{Change, SyncEntry, SyncPlan};
 use crate::options::{ApplyOptions, Progress};
 use crate::report::{Outcome, Report, StepError};
 use crate::{SkipReason, WorkflowError, Workflows};
+
+/// `true` for a rename or a creation.
+fn is_change(entry: &SyncEntry) -> bool {
+    matches!(entry.change, Change::Rename { .. } | Change::Create { .. })
+}
 
 /// Which change a [`ChangeReport`] is about.
 #[non_exhaustive]
@@ -103,15 +107,47 @@ impl Workflows {
     /// [`SyncError::StalePlan`] when the users changed since planning (nothing is
     /// changed: plan again), or the list call's error. A failed change is in the report.
     pub async fn apply_sync(&self, plan: &SyncPlan, options: ApplyOptions) -> Result<SyncReport, SyncError> {
-        let now = fingerprint(&self.all_users().await?);
-        if now != plan.fingerprint {
-            return Err(SyncError::StalePlan { planned: plan.fingerprint.clone(), now });
-        }
+        self.check_sync_plan(plan).await?;
         let removal_plan = plan.removal_plan();
-        let changes: Vec<&SyncEntry> =
-            plan.entries.iter().filter(|e| matches!(e.change, Change::Rename { .. } | Change::Create { .. })).collect();
-        let total = changes.len() + removal_plan.people.len();
-        let (done, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let total = plan.entries.iter().filter(|e| is_change(e)).count() + removal_plan.people.len();
+        let changes = self.changes(plan, &options, total).await;
+        // The removals report progress after the changes, on the same scale.
+        let offset = changes.len();
+        let failed_before = changes.iter().filter(|c| matches!(c.outcome, Outcome::Failed { .. })).count();
+        let mut removal_options = options.clone();
+        if let Some(progress) = options.progress.clone() {
+            removal_options = removal_options.on_progress(move |p| {
+                progress(Progress { done: offset + p.done, total, failed: failed_before + p.failed });
+            });
+        }
+        let removals = self.apply(&removal_plan, removal_options).await;
+        Ok(SyncReport { changes, removals })
+    }
+
+    /// Reads the users again and refuses `plan` if they are not as it saw them.
+    ///
+    /// # Errors
+    ///
+    /// [`SyncError::StalePlan`], or the list call's error.
+    pub async fn check_sync_plan(&self, plan: &SyncPlan) -> Result<(), SyncError> {
+        let now = fingerprint(&self.all_users().await?);
+        match now == plan.fingerprint {
+            true => Ok(()),
+            false => Err(SyncError::StalePlan { planned: plan.fingerprint.clone(), now }),
+        }
+    }
+
+    /// Applies the renames and creations of `plan` only (no staleness check: see
+    /// [`Workflows::check_sync_plan`]); each is read again first, so applying twice
+    /// changes nothing the second time. Progress counts the changes.
+    pub async fn apply_sync_changes(&self, plan: &SyncPlan, options: ApplyOptions) -> Vec<ChangeReport> {
+        let total = plan.entries.iter().filter(|e| is_change(e)).count();
+        self.changes(plan, &options, total).await
+    }
+
+    async fn changes(&self, plan: &SyncPlan, options: &ApplyOptions, total: usize) -> Vec<ChangeReport> {
+        let changes: Vec<&SyncEntry> = plan.entries.iter().filter(|e| is_change(e)).collect();
+        let (done, failed) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let stop = &options.stop;
         let mut reports: Vec<(usize, ChangeReport)> = stream::iter(changes.into_iter().enumerate())
             .map(|(i, entry)| async move {
@@ -135,16 +171,7 @@ impl Workflows {
             .collect()
             .await;
         reports.sort_by_key(|(i, _)| *i);
-        // The removals report progress after the changes, on the same scale.
-        let (offset, failed_before) = (done.load(Ordering::Relaxed), failed.load(Ordering::Relaxed));
-        let mut removal_options = options.clone();
-        if let Some(progress) = options.progress.clone() {
-            removal_options = removal_options.on_progress(move |p| {
-                progress(Progress { done: offset + p.done, total, failed: failed_before + p.failed });
-            });
-        }
-        let removals = self.apply(&removal_plan, removal_options).await;
-        Ok(SyncReport { changes: reports.into_iter().map(|(_, r)| r).collect(), removals })
+        reports.into_iter().map(|(_, r)| r).collect()
     }
 
     /// Runs one rename or creation if the user's current state still needs it.

@@ -175,8 +175,10 @@ impl SyncPlan {
         self.entries.iter().filter(|e| matches!(e.change, Change::Remove { .. })).count()
     }
 
-    /// The removal steps as an offboarding-style [`Plan`] of kind [`PlanKind::Sync`].
-    pub(crate) fn removal_plan(&self) -> Plan {
+    /// The removal steps as a [`Plan`] of kind [`PlanKind::Sync`], for
+    /// [`Workflows::apply`] (what [`Workflows::apply_sync`] does after
+    /// [`Workflows::check_sync_plan`] and [`Workflows::apply_sync_changes`]).
+    pub fn removal_plan(&self) -> Plan {
         let people = self
             .entries
             .iter()
