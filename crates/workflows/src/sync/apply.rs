@@ -97,7 +97,8 @@ impl fmt::Display for SyncReport {
 
 impl Workflows {
     /// Applies a sync plan, once the users are read again and found as the plan saw
-    /// them ([`SyncPlan::fingerprint`]): renames and creations first, then the removal
+    /// them ([`SyncPlan::fingerprint`]; the users the plan changes aside, so an
+    /// interrupted apply can be run again): renames and creations first, then the removal
     /// steps through [`Workflows::apply`] (each user read again before each step, so
     /// applying twice changes nothing the second time). Progress counts renames,
     /// creations and removed people together.
@@ -124,13 +125,14 @@ impl Workflows {
         Ok(SyncReport { changes, removals })
     }
 
-    /// Reads the users again and refuses `plan` if they are not as it saw them.
+    /// Reads the users again and refuses `plan` if they are not as it saw them, the
+    /// users it changes aside (so a plan applied in part, or twice, is not stale).
     ///
     /// # Errors
     ///
     /// [`SyncError::StalePlan`], or the list call's error.
     pub async fn check_sync_plan(&self, plan: &SyncPlan) -> Result<(), SyncError> {
-        let now = fingerprint(&self.all_users().await?);
+        let now = fingerprint(&self.all_users().await?, &plan.touched());
         match now == plan.fingerprint {
             true => Ok(()),
             false => Err(SyncError::StalePlan { planned: plan.fingerprint.clone(), now }),

@@ -1,6 +1,7 @@
 //! The guards of a sync: protected accounts, the removal limit, the roster's size, and
 //! the fingerprint that refuses a stale plan.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use cfzt_access_users::User;
@@ -227,12 +228,15 @@ pub(crate) fn check_removals(removals: usize, users: usize, limits: &[RemovalLim
 }
 
 /// A fingerprint of what a sync decides from: every user's id, email (by its key) and
-/// name, in id order. Logins and seats are left out: they change all day, and applying
-/// reads them again anyway.
-pub(crate) fn fingerprint(users: &[User]) -> String {
+/// name, in id order, but for the users whose email is in `touched` (the ones the plan
+/// changes: its own changes do not make it stale, so an interrupted apply can be run
+/// again, and applying reads those users again before each step anyway). Logins and
+/// seats are left out: they change all day.
+pub(crate) fn fingerprint(users: &[User], touched: &HashSet<String>) -> String {
     use sha2::Digest;
     let mut lines: Vec<String> = users
         .iter()
+        .filter(|u| u.email.as_deref().is_none_or(|e| !touched.contains(&cfzt_models::email_key(e))))
         .map(|u| {
             let email = u.email.as_deref().map(cfzt_models::email_key).unwrap_or_default();
             format!("{}\t{email}\t{}\n", u.id.as_deref().unwrap_or_default(), u.name.as_deref().unwrap_or_default())
@@ -293,11 +297,17 @@ mod tests {
         let user = |id: &str, email: &str, name: &str| -> User {
             serde_json::from_value(serde_json::json!({"id": id, "email": email, "name": name, "last_successful_login": "2026-01-01T00:00:00Z"})).unwrap()
         };
+        let none = HashSet::new();
         let a = [user("1", "a@example.com", "A"), user("2", "b@example.com", "B")];
         let b = [user("2", "B@example.com", "B"), user("1", "a@example.com", "A")];
-        assert_eq!(fingerprint(&a), fingerprint(&b));
-        assert_ne!(fingerprint(&a), fingerprint(&[user("1", "a@example.com", "A2"), user("2", "b@example.com", "B")]));
-        assert_ne!(fingerprint(&a), fingerprint(&a[..1]));
-        assert_eq!(fingerprint(&a).len(), 32);
+        assert_eq!(fingerprint(&a, &none), fingerprint(&b, &none));
+        let renamed = [user("1", "a@example.com", "A2"), user("2", "b@example.com", "B")];
+        assert_ne!(fingerprint(&a, &none), fingerprint(&renamed, &none));
+        assert_ne!(fingerprint(&a, &none), fingerprint(&a[..1], &none));
+        assert_eq!(fingerprint(&a, &none).len(), 32);
+        // The users a plan changes are left out: its own changes do not make it stale.
+        let touched = HashSet::from(["a@example.com".to_string()]);
+        assert_eq!(fingerprint(&a, &touched), fingerprint(&renamed, &touched));
+        assert_eq!(fingerprint(&a, &touched), fingerprint(&a[1..], &touched));
     }
 }

@@ -140,7 +140,8 @@ pub struct SyncEntry {
 pub struct SyncPlan {
     /// When the plan was made.
     pub planned_at: Timestamp,
-    /// A fingerprint of the users the plan was made from (ids, emails, names).
+    /// A fingerprint of the users the plan was made from (ids, emails, names), but for
+    /// the ones it changes.
     pub fingerprint: String,
     /// How many users the account had.
     pub users: usize,
@@ -173,6 +174,14 @@ impl SyncPlan {
     /// limit counts).
     pub fn removals(&self) -> usize {
         self.entries.iter().filter(|e| matches!(e.change, Change::Remove { .. })).count()
+    }
+
+    /// The email keys of the people the plan changes (removes, renames or creates):
+    /// left out of the fingerprint, so the plan's own changes do not make it stale.
+    pub(crate) fn touched(&self) -> std::collections::HashSet<String> {
+        let changes =
+            |e: &&SyncEntry| matches!(e.change, Change::Remove { .. } | Change::Rename { .. } | Change::Create { .. });
+        self.entries.iter().filter(changes).map(|e| cfzt_models::email_key(&e.email)).collect()
     }
 
     /// The removal steps as a [`Plan`] of kind [`PlanKind::Sync`], for

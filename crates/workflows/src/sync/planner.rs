@@ -85,16 +85,18 @@ impl Workflows {
                 why: Why::NotInAccess,
             });
         }
-        Ok(SyncPlan {
+        let mut plan = SyncPlan {
             planned_at: chrono::Utc::now(),
-            fingerprint: fingerprint(&users),
+            fingerprint: String::new(),
             users: users.len(),
             roster: roster.len(),
             extra: options.extra,
             revoke_devices: options.revoke_devices,
             entries,
             invalid_rows: roster.invalid_rows().to_vec(),
-        })
+        };
+        plan.fingerprint = fingerprint(&users, &plan.touched());
+        Ok(plan)
     }
 
     /// Fills in a removal's revoke step from the user's sessions; other entries pass.
