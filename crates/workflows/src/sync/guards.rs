@@ -57,6 +57,13 @@ impl Protected {
         })
     }
 
+    /// These protected accounts and `other`'s.
+    #[must_use]
+    pub fn merge(mut self, other: Protected) -> Self {
+        self.extend(other);
+        self
+    }
+
     pub(crate) fn extend(&mut self, other: Protected) {
         self.emails.extend(other.emails);
         self.domains.extend(other.domains);
