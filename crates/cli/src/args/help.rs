@@ -64,6 +64,7 @@ pub(crate) const AFTER_HELP: &str = concat!(
   cfzt --demo users list                       # try it with no account
   cfzt users find jdoe@example.com -o json
   cfzt offboard leaver@example.com             # the plan; asks before applying on a terminal
+  cfzt sync --roster staff.txt --plan-out plan.json   # Access against a roster; then cfzt apply
   cfzt export -o csv > audit.csv
   cfzt --profile staging config show           # the settings in use, and where each came from
 `cfzt COMMAND --help` shows a command's options, the token permission it needs and examples.
@@ -115,7 +116,7 @@ pub(crate) const JOBS: &[(&str, &[&str])] = &[
         &["users list", "users get", "users find", "sessions list", "sessions get", "identity", "failed-logins"],
     ),
     ("Change", &["users create", "users rename", "users delete"]),
-    ("Bulk (a plan; --yes applies it)", &["offboard", "reclaim"]),
+    ("Bulk (a plan; --yes applies it)", &["offboard", "reclaim", "sync", "apply"]),
     ("Audit", &["export", "seats count"]),
     ("Set up", &["config list", "config show", "config set", "completions", "man"]),
 ];
