@@ -18,6 +18,8 @@ pub(crate) const EXIT_OK: u8 = 0;
 pub(crate) const EXIT_ERROR: u8 = 1;
 /// Exit code: a usage error (clap uses it for its own).
 pub(crate) const EXIT_USAGE: u8 = 2;
+/// Exit code: `cfzt sync --exit-code` found drift (Terraform's `-detailed-exitcode`).
+pub(crate) const EXIT_DRIFT: u8 = 2;
 /// Exit code: a bulk command finished but some items failed (or could not be looked up).
 pub(crate) const EXIT_PARTIAL: u8 = 3;
 /// Exit code: interrupted by Ctrl-C (128 + SIGINT, as shells expect).
@@ -38,6 +40,8 @@ pub(crate) enum CliError {
     Partial { message: String, hint: Option<String> },
     /// A bulk command was stopped by Ctrl-C before it finished.
     Interrupted { message: String, hint: Option<String> },
+    /// `cfzt sync --exit-code` found drift: exit 2.
+    Drift { message: String },
     /// Reading or writing a file or the terminal failed.
     Io { context: String, source: io::Error },
 }
@@ -71,6 +75,7 @@ impl CliError {
             CliError::Usage { .. } => EXIT_USAGE,
             CliError::Api { source, .. } if source.is_validation() || is_setting_error(source) => EXIT_USAGE,
             CliError::Partial { .. } => EXIT_PARTIAL,
+            CliError::Drift { .. } => EXIT_DRIFT,
             CliError::Interrupted { .. } => EXIT_INTERRUPTED,
             _ => EXIT_ERROR,
         }
@@ -102,6 +107,7 @@ impl CliError {
             | CliError::Usage { message, hint }
             | CliError::Partial { message, hint }
             | CliError::Interrupted { message, hint } => (message.clone(), hint.clone()),
+            CliError::Drift { message } => (message.clone(), None),
             CliError::Io { context, source } => (format!("{context}: {source}"), None),
         }
     }

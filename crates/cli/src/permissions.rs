@@ -41,6 +41,8 @@ pub(crate) const COMMANDS: &[(&str, Needs)] = &[
     ("seats count", READ),
     ("reclaim", RECLAIM),
     ("offboard", OFFBOARD),
+    ("sync", READ),
+    ("apply", OFFBOARD),
     ("export", READ),
     ("identity", READ),
     ("failed-logins", READ),

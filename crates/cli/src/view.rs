@@ -109,6 +109,8 @@ fn columns(command: &Command) -> Option<&'static [&'static str]> {
         Command::Reclaim(args) if args.apply.yes => ReportRow::COLUMNS,
         Command::Offboard(args) if args.apply.yes => ReportRow::COLUMNS,
         Command::Reclaim(_) | Command::Offboard(_) => PlanRow::COLUMNS,
+        Command::Apply(args) if args.apply.yes => ReportRow::COLUMNS,
+        Command::Sync(_) | Command::Apply(_) => crate::output::SyncRow::COLUMNS,
         Command::Export(_) => ExportRow::COLUMNS,
         Command::Identity { .. } => Identity::COLUMNS,
         Command::FailedLogins { .. } => FailedLogin::COLUMNS,

@@ -9,6 +9,7 @@ mod faults;
 mod journal;
 mod limiter;
 mod pipeline;
+mod population;
 mod ratelimit;
 mod request;
 mod router;
@@ -21,6 +22,7 @@ mod users;
 
 pub use faults::{Fault, FaultRule, Route, Times};
 pub use journal::{AuthScheme, JournalEntry, JournalLimits, JournalStats};
+pub use population::Population;
 pub use ratelimit::{CredentialFingerprint, RateLimit, RateLimitStats};
 pub use routes::{API_PREFIX, Operation};
 pub use server::{FakeServer, FakeServerBuilder};

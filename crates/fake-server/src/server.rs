@@ -181,7 +181,7 @@ impl FakeServerBuilder {
 pub struct FakeServer {
     addr: SocketAddr,
     base_url: String,
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
     task: Option<JoinHandle<()>>,
 }
 

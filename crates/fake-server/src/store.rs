@@ -158,6 +158,11 @@ impl Store {
         Ok(user)
     }
 
+    /// Adds a user as given (for seeded populations).
+    pub(crate) fn insert(&mut self, account: &str, user: User) -> Result<(), CreateError> {
+        self.accounts.entry(account.to_string()).or_default().push(UserRecord::new(user))
+    }
+
     /// Removes a user with their sessions, identity and failed logins.
     pub(crate) fn delete(&mut self, account: &str, user_id: &str) -> Option<UserRecord> {
         let account = self.accounts.get_mut(account)?;

@@ -14,6 +14,8 @@ mod plan;
 mod query;
 mod report;
 mod revoke_and_free;
+mod roster;
+mod sync;
 
 pub use apply::{AppliedPerson, ApplyStream};
 pub use audit::{AuditOptions, AuditRow};
@@ -24,10 +26,15 @@ pub use options::{ApplyOptions, Progress, StopSignal};
 pub use plan::{Action, PersonPlan, Plan, PlanKind, PlannedStep, SkipReason};
 #[allow(deprecated)]
 pub use plan::{OffboardPlan, ReclaimPlan};
-pub use query::SeatCounts;
+pub use query::{DEFAULT_NEW_USER_GRACE_DAYS, SeatCounts};
 #[allow(deprecated)]
 pub use report::{OffboardReport, ReclaimReport};
 pub use report::{Outcome, PersonReport, Report, StepError, StepReport};
+pub use roster::{ColumnMap, InvalidRow, Roster, RosterError, RosterPerson};
+pub use sync::{
+    Change, ChangeKind, ChangeReport, DEFAULT_MAX_REMOVALS_PERCENT, DEFAULT_MAX_SHRINK_PERCENT, ExtraAction, Protected,
+    RemovalLimit, SyncEntry, SyncError, SyncOptions, SyncPlan, SyncReport, Why,
+};
 
 use cfzt_access_users::Users;
 

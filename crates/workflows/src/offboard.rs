@@ -5,7 +5,7 @@ use cfzt_models::Timestamp;
 use futures_util::{StreamExt, TryStreamExt, stream};
 
 use crate::plan::{Action, PersonPlan, Plan, PlanKind, PlannedStep, SkipReason};
-use crate::query::{inactive, same_email, seats};
+use crate::query::{inactive_or_past_grace, same_email, seats};
 use crate::{DEFAULT_CONCURRENCY, LIST_PAGE_SIZE, WorkflowError, Workflows};
 
 /// Called with how many people or users planning has got through so far.
@@ -97,6 +97,7 @@ impl OffboardOptions {
 pub struct ReclaimOptions {
     exclude: Vec<String>,
     on_listed: Option<CountFn>,
+    new_user_grace: Option<chrono::Duration>,
 }
 
 impl std::fmt::Debug for ReclaimOptions {
@@ -104,6 +105,7 @@ impl std::fmt::Debug for ReclaimOptions {
         f.debug_struct("ReclaimOptions")
             .field("exclude", &self.exclude)
             .field("on_listed", &self.on_listed.is_some())
+            .field("new_user_grace", &self.grace())
             .finish()
     }
 }
@@ -120,6 +122,24 @@ impl ReclaimOptions {
     {
         self.exclude.extend(emails.into_iter().map(Into::into));
         self
+    }
+
+    /// How long a user who never logged in has to log in for the first time before
+    /// their seat is reclaimed, counted from their `created_at` (default
+    /// [`DEFAULT_NEW_USER_GRACE_DAYS`](crate::DEFAULT_NEW_USER_GRACE_DAYS) days; a
+    /// negative duration is taken as zero). Someone added yesterday keeps their seat.
+    ///
+    /// ```
+    /// let options = cfzt_workflows::ReclaimOptions::default().new_user_grace(chrono::Duration::days(7));
+    /// ```
+    #[must_use]
+    pub fn new_user_grace(mut self, grace: chrono::Duration) -> Self {
+        self.new_user_grace = Some(grace.max(chrono::Duration::zero()));
+        self
+    }
+
+    fn grace(&self) -> chrono::Duration {
+        self.new_user_grace.unwrap_or_else(crate::query::default_new_user_grace)
     }
 
     /// Called after each user planning examines (every user is listed, active or not),
@@ -243,7 +263,8 @@ impl Workflows {
     }
 
     /// Plans reclaiming the seats of everyone inactive since `cutoff` (no successful
-    /// login on or after it, or none ever), except the excluded. They lose their seats,
+    /// login on or after it; or none ever, and created longer ago than
+    /// [`ReclaimOptions::new_user_grace`]), except the excluded. They lose their seats,
     /// not their user records. Users holding no seat are left out of the plan. Nothing is
     /// changed.
     ///
@@ -262,6 +283,7 @@ impl Workflows {
     /// The error of a list call: a plan made from part of the users would look complete
     /// and not be.
     pub async fn plan_reclaim(&self, cutoff: Timestamp, options: ReclaimOptions) -> Result<Plan, WorkflowError> {
+        let created_by = chrono::Utc::now() - options.grace();
         let mut listed = 0_u64;
         let people = self
             .users
@@ -275,7 +297,7 @@ impl Workflows {
                     on_listed(listed);
                 }
             })
-            .try_filter(move |user| futures_util::future::ready(inactive(user, cutoff)))
+            .try_filter(move |user| futures_util::future::ready(inactive_or_past_grace(user, cutoff, created_by)))
             .try_filter_map(|user| {
                 let excluded = options.exclude.iter().any(|e| same_email(&user, e));
                 let mut step = seat_step(&user);

@@ -20,6 +20,8 @@ pub enum PlanKind {
     Offboard,
     /// Reclaiming the seats of inactive people ([`Workflows::plan_reclaim`](crate::Workflows::plan_reclaim)).
     Reclaim,
+    /// The removal steps of a roster sync ([`Workflows::apply_sync`](crate::Workflows::apply_sync)).
+    Sync,
 }
 
 /// One thing a plan can do to a person, in the order they run.
@@ -87,6 +89,8 @@ pub enum SkipReason {
     NoSeatUid,
     /// The person is on the exclusion list.
     Excluded,
+    /// The change is in place already (the name is the roster's, the user exists).
+    AlreadyDone,
     /// The person logged in after the cutoff, so their seat is kept.
     ActiveSince {
         /// Their last successful login.
@@ -104,6 +108,7 @@ impl fmt::Display for SkipReason {
             Self::HoldsNoSeat => f.write_str("holds no seat"),
             Self::NoSeatUid => f.write_str("holds a seat without a seat_uid"),
             Self::Excluded => f.write_str("excluded"),
+            Self::AlreadyDone => f.write_str("already in place"),
             Self::ActiveSince { last_login } => write!(f, "active since the cutoff ({last_login})"),
         }
     }
@@ -269,6 +274,7 @@ impl fmt::Display for Plan {
         let kind = match self.kind {
             PlanKind::Offboard => "offboard",
             PlanKind::Reclaim => "reclaim seats",
+            PlanKind::Sync => "sync removals",
         };
         write!(f, "plan: {kind}, {} people, {} steps to run", self.people.len(), self.pending_steps())?;
         let undecided = self.undecided_steps();

@@ -61,6 +61,25 @@ pub(crate) fn inactive(user: &User, cutoff: Timestamp) -> bool {
     user.last_successful_login.is_none_or(|at| at < cutoff)
 }
 
+/// How long a user who never logged in has to log in for the first time before they
+/// count as inactive, by default: 30 days from `created_at`.
+pub const DEFAULT_NEW_USER_GRACE_DAYS: u32 = 30;
+
+/// The default grace, as a duration.
+pub(crate) fn default_new_user_grace() -> chrono::Duration {
+    chrono::Duration::days(i64::from(DEFAULT_NEW_USER_GRACE_DAYS))
+}
+
+/// `true` if the user counts as inactive since `cutoff`: their last login is before it;
+/// or, never having logged in, they were created before `created_by` (now minus the
+/// grace), or when is unknown. Someone added yesterday keeps their seat.
+pub(crate) fn inactive_or_past_grace(user: &User, cutoff: Timestamp, created_by: Timestamp) -> bool {
+    match user.last_successful_login {
+        Some(at) => at < cutoff,
+        None => user.created_at.is_none_or(|created| created < created_by),
+    }
+}
+
 impl Workflows {
     /// The one user whose email equals `email`, ignoring ASCII case, or `None`.
     ///
@@ -102,7 +121,10 @@ impl Workflows {
     }
 
     /// Every user who has not logged in since `cutoff`: `last_successful_login` before
-    /// it, or never. A lazy stream over every page of users (the API has no date filter).
+    /// it, or never and created more than [`DEFAULT_NEW_USER_GRACE_DAYS`] days ago (a
+    /// user who never logged in is judged by `created_at`, so someone added yesterday is
+    /// not inactive; an unknown `created_at` counts as long ago). A lazy stream over every
+    /// page of users (the API has no date filter).
     ///
     /// ```no_run
     /// # async fn run(workflows: cfzt_workflows::Workflows) -> Result<(), cfzt_workflows::WorkflowError> {
@@ -119,7 +141,10 @@ impl Workflows {
             .list()
             .per_page(LIST_PAGE_SIZE)
             .items()
-            .try_filter(move |user| future::ready(inactive(user, cutoff)))
+            .try_filter(move |user| {
+                let created_by = chrono::Utc::now() - default_new_user_grace();
+                future::ready(inactive_or_past_grace(user, cutoff, created_by))
+            })
             .map_err(WorkflowError::from)
             .boxed()
     }
@@ -183,6 +208,24 @@ mod tests {
         assert!(!same_email(&u, "jdoe@example.co"));
         assert!(!same_email(&u, "xjdoe@example.com"));
         assert!(!same_email(&user("{}"), "jdoe@example.com"));
+    }
+
+    #[test]
+    fn a_user_who_never_logged_in_is_judged_by_created_at() {
+        let cutoff: Timestamp = "2024-01-01T00:00:00Z".parse().unwrap();
+        let created_by: Timestamp = "2024-05-01T00:00:00Z".parse().unwrap();
+        // (user, inactive)
+        let cases = [
+            ("{}", true),
+            (r#"{"created_at":"2024-04-30T23:59:59Z"}"#, true),
+            (r#"{"created_at":"2024-05-01T00:00:00Z"}"#, false),
+            (r#"{"created_at":"2024-06-01T00:00:00Z"}"#, false),
+            (r#"{"created_at":"2024-06-01T00:00:00Z","last_successful_login":"2023-01-01T00:00:00Z"}"#, true),
+            (r#"{"created_at":"2020-01-01T00:00:00Z","last_successful_login":"2024-01-01T00:00:00Z"}"#, false),
+        ];
+        for (json, want) in cases {
+            assert_eq!(inactive_or_past_grace(&user(json), cutoff, created_by), want, "{json}");
+        }
     }
 
     #[test]

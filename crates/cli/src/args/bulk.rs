@@ -67,6 +67,10 @@ pub(crate) struct ReclaimArgs {
     /// An email whose seat is kept; repeat for more.
     #[arg(long, value_name = "EMAIL")]
     pub(crate) exclude_email: Vec<String>,
+    /// A user who never logged in keeps their seat for this many days after being created.
+    #[arg(long, value_name = "DAYS", default_value_t = cfzt_workflows::DEFAULT_NEW_USER_GRACE_DAYS,
+          value_parser = clap::value_parser!(u32).range(0..=36500))]
+    pub(crate) new_user_grace_days: u32,
     #[command(flatten)]
     pub(crate) apply: ApplyArgs,
 }

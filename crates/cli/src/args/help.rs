@@ -64,6 +64,7 @@ pub(crate) const AFTER_HELP: &str = concat!(
   cfzt --demo users list                       # try it with no account
   cfzt users find jdoe@example.com -o json
   cfzt offboard leaver@example.com             # the plan; asks before applying on a terminal
+  cfzt sync --roster staff.txt --plan-out plan.json   # Access against a roster; then cfzt apply
   cfzt export -o csv > audit.csv
   cfzt --profile staging config show           # the settings in use, and where each came from
 `cfzt COMMAND --help` shows a command's options, the token permission it needs and examples.
@@ -115,7 +116,7 @@ pub(crate) const JOBS: &[(&str, &[&str])] = &[
         &["users list", "users get", "users find", "sessions list", "sessions get", "identity", "failed-logins"],
     ),
     ("Change", &["users create", "users rename", "users delete"]),
-    ("Bulk (a plan; --yes applies it)", &["offboard", "reclaim"]),
+    ("Bulk (a plan; --yes applies it)", &["offboard", "reclaim", "sync", "apply"]),
     ("Audit", &["export", "seats count"]),
     ("Set up", &["config list", "config show", "config set", "completions", "man"]),
 ];
@@ -161,3 +162,37 @@ fn with_permissions(cmd: clap::Command, path: &str) -> clap::Command {
     }
     cmd
 }
+
+/// `cfzt sync --help`: what it is for.
+pub(crate) const SYNC_ABOUT: &str = "\
+Make Access match a roster (HR's export, the identity provider's list): plan what would change
+and why, with the guards that make it safe to run unattended. Nothing is changed: write the
+plan with --plan-out, review it, then apply it with `cfzt apply PLAN --yes`.
+
+Users not in the roster get --not-in-roster (only reported by default); users whose name
+differs from the roster's are renamed (the current email confirms the user); roster people
+with no Access user are reported (they appear when they first log in), or created with
+--create-missing. Emails match ignoring ASCII case only; a person listed twice is reported,
+never guessed. Guards: protected accounts (--protect, --protect-domain) are never touched; a
+plan acting on more than --max-removals (default 10% of the current users) is refused; an
+empty roster, or one with more than --max-shrink (default 50%) fewer people than Access has
+users, is refused; `cfzt apply` refuses a plan whose users changed since (plan again).";
+
+/// `cfzt sync --help`: examples, what it prints, the exit codes.
+pub(crate) const SYNC_HELP: &str = concat!(
+    "Examples:
+  cfzt sync --roster hr.csv --map email='Work Email',name='Full Name' --protect keep.txt \\
+      --not-in-roster free-seat --max-removals 5% --plan-out plan.json
+  cfzt apply plan.json --yes
+  cfzt sync --roster staff.txt --exit-code     # CI: 0 no drift, 2 drift, 1 error
+  cfzt sync --roster hr.csv --map email=Email,active=Status:Active -o json | jq '.entries[]'
+
+The plan prints one row per person: email, user_id, change (remove, report, rename, create,
+missing, untouched), detail (the steps, or the new name) and why. With -o json, the plan is one
+object, as --plan-out writes it.
+
+",
+    exit_codes!(),
+    "
+  With --exit-code: 0 no drift, 2 drift found, 1 any error."
+);

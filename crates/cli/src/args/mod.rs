@@ -12,6 +12,7 @@ use crate::output::Format;
 mod help;
 mod bulk;
 mod config;
+mod sync;
 mod values;
 mod view;
 
@@ -19,6 +20,7 @@ pub(crate) use bulk::{ApplyArgs, ExportArgs, ExportPart, OffboardArgs, ReclaimAr
 pub(crate) use config::ConfigCommand;
 pub(crate) use help::command;
 use help::{ABOUT, AFTER_HELP, LONG_ABOUT, ROOT_TEMPLATE};
+pub(crate) use sync::{ApplyPlanArgs, SyncArgs};
 pub(crate) use values::{
     DEFAULT_DEADLINE, DeadlineArg, RateLimitArg, parse_deadline, parse_duration, parse_rate_limit,
 };
@@ -131,6 +133,15 @@ pub(crate) enum Command {
         "cut -d, -f1 leavers.csv | cfzt offboard --from-file - --yes",
     ))]
     Offboard(OffboardArgs),
+    /// Make Access match a roster (HR's export, the IdP's list): plan, with guards; changes nothing.
+    #[command(after_help = help::SYNC_HELP, long_about = help::SYNC_ABOUT)]
+    Sync(SyncArgs),
+    /// Apply a plan written by `cfzt sync --plan-out`, if the users still match it.
+    #[command(after_help = plan_examples!(
+        "cfzt apply plan.json                           # the plan; nothing changes",
+        "cfzt apply plan.json --yes --resume sync.done",
+    ))]
+    Apply(ApplyPlanArgs),
     /// Every user with their sessions, failed logins and last seen identity, one row each.
     #[command(after_help = examples!(
         "cfzt export -o csv > audit.csv",

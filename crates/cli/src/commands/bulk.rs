@@ -52,7 +52,8 @@ pub(super) async fn reclaim(ctx: &Context, args: ReclaimArgs) -> Result<(), CliE
     let cutoff = chrono::Utc::now() - chrono::Duration::days(i64::from(args.inactive_days));
     // Planning walks every user: on a terminal the bar counts them against the list's total.
     let planning = Progress::counter("planning", super::users_total(ctx).await);
-    let options = ReclaimOptions::default().exclude(exclude).on_listed(planning.mover());
+    let grace = chrono::Duration::days(i64::from(args.new_user_grace_days));
+    let options = ReclaimOptions::default().exclude(exclude).new_user_grace(grace).on_listed(planning.mover());
     let plan =
         Workflows::new(ctx.users()).plan_reclaim(cutoff, options).await.map_err(workflow_error(permissions::READ));
     planning.finish();
@@ -65,16 +66,16 @@ pub(super) async fn reclaim(ctx: &Context, args: ReclaimArgs) -> Result<(), CliE
 }
 
 /// What a plan -> apply command brings to the runner.
-struct Job<'a> {
-    args: &'a ApplyArgs,
-    resume: Resume,
+pub(super) struct Job<'a> {
+    pub(super) args: &'a ApplyArgs,
+    pub(super) resume: Resume,
     /// The token permissions a 403 says are missing.
-    permission: Needs,
+    pub(super) permission: Needs,
     /// What the progress bar says is being done ("offboarding").
-    verb: &'static str,
+    pub(super) verb: &'static str,
     /// What the resume file records for a person (from their user id and email): only
     /// people whose every step is settled are recorded.
-    key: fn(Option<&str>, &str) -> String,
+    pub(super) key: fn(Option<&str>, &str) -> String,
 }
 
 /// Offboarding is asked for by email: its resume file records emails, each as
@@ -85,11 +86,11 @@ fn by_email(_user_id: Option<&str>, email: &str) -> String {
 
 /// Reclamation finds users itself: its resume file records user ids (the email when a
 /// user has none).
-fn by_user(user_id: Option<&str>, email: &str) -> String {
+pub(super) fn by_user(user_id: Option<&str>, email: &str) -> String {
     user_id.map_or_else(|| by_email(None, email), str::to_string)
 }
 
-fn note_resumed(args: &ApplyArgs, skipped: usize) {
+pub(super) fn note_resumed(args: &ApplyArgs, skipped: usize) {
     if let (Some(path), true) = (&args.resume, skipped > 0) {
         say!("{} finished in an earlier run (recorded in {}); skipping them", count_people(skipped), path.display());
     }
@@ -100,7 +101,7 @@ fn note_resumed(args: &ApplyArgs, skipped: usize) {
 /// A plan with undecided steps (a lookup failed while planning) is exit 3 either way:
 /// printed, it is not a plan to trust; applied, those steps are looked up again and fail
 /// in the report if the lookup fails again.
-async fn run_plan(ctx: &Context, plan: Plan, job: Job<'_>) -> Result<(), CliError> {
+pub(super) async fn run_plan(ctx: &Context, plan: Plan, job: Job<'_>) -> Result<(), CliError> {
     let args = job.args;
     let mut summary = format!("{}, {} to run", count_people(plan.people.len()), count_steps(plan.pending_steps()));
     if plan.undecided_steps() > 0 {

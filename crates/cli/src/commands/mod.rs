@@ -5,6 +5,7 @@ mod bulk;
 mod config;
 mod reports;
 mod sessions;
+mod sync;
 mod users;
 
 use std::io;
@@ -34,6 +35,8 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Seats(SeatsCommand::Count) => reports::seats_count(&ctx).await,
         Command::Reclaim(args) => bulk::reclaim(&ctx, args).await,
         Command::Offboard(args) => bulk::offboard(&ctx, args).await,
+        Command::Sync(args) => sync::sync(&ctx, args).await,
+        Command::Apply(args) => sync::apply(&ctx, args).await,
         Command::Export(args) => reports::export(&ctx, args).await,
         Command::Identity { user } => sessions::identity(&ctx, &user).await,
         Command::FailedLogins { user } => sessions::failed_logins(&ctx, &user).await,

@@ -5,6 +5,7 @@ mod csv;
 pub(crate) mod jq;
 mod json;
 mod records;
+mod sync;
 mod table;
 
 use std::io::{self, IsTerminal, Write};
@@ -14,6 +15,7 @@ use serde::Serialize;
 
 pub(crate) use bulk::{ExportRow, PlanRow, ReportRow};
 pub(crate) use records::DeletedUser;
+pub(crate) use sync::SyncRow;
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
