@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cfzt::{
-    AccountId, BudgetQuota, Client, Credentials, ErrorSource, ListUsersQuery, LocalBudget, NoResponseError,
-    Pacing, PacingEvent, RequestBudget, ResponseInfo, RetryPolicy, RetryTokens, chrono,
+    AccountId, BudgetQuota, Client, Credentials, ErrorSource, ListUsersQuery, LocalBudget, NoResponseError, Pacing,
+    PacingEvent, RequestBudget, ResponseInfo, RetryPolicy, RetryTokens, chrono,
 };
 
 #[test]
