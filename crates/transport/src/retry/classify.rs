@@ -70,14 +70,13 @@ pub(super) fn is_idempotent(method: &Method) -> bool {
 /// What to do after an attempt.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Decision {
-    Stop,
+    /// Return the attempt's outcome. `final_answer`: it is a response that sending again
+    /// would not change (a verdict of [`RetryVerdict::Final`]), so the retry tokens the
+    /// call spent go back; decided here, so the layer does not classify it a second time.
+    Stop { final_answer: bool },
     /// Send it again after `wait`, for `cost` retry tokens. `in_budget`: the wait is the
     /// request budget's pause, which the next attempt waits out when it takes its place.
-    Retry {
-        wait: Duration,
-        cost: u32,
-        in_budget: bool,
-    },
+    Retry { wait: Duration, cost: u32, in_budget: bool },
 }
 
 /// The decision after an attempt, before the deadline and the retry tokens have their say.
@@ -92,14 +91,14 @@ pub(super) fn decide(
     pause: Option<Duration>,
 ) -> Decision {
     if retries_done >= policy.max_retries {
-        return Decision::Stop;
+        return Decision::Stop { final_answer: is_final_answer(outcome) };
     }
     let repeatable = idempotent || policy.retry_non_idempotent;
     match outcome {
         Ok(response) => {
             match RetryVerdict::of(response.status(), response.headers()) {
-                RetryVerdict::Final => return Decision::Stop,
-                RetryVerdict::Retryable if !repeatable => return Decision::Stop,
+                RetryVerdict::Final => return Decision::Stop { final_answer: true },
+                RetryVerdict::Retryable if !repeatable => return Decision::Stop { final_answer: false },
                 RetryVerdict::Retryable | RetryVerdict::Requested => {}
             }
             // The request budget took the pause this answer asked for and holds every request
@@ -110,19 +109,25 @@ pub(super) fn decide(
             }
             let wait = match retry_after(response.headers(), SystemTime::now()) {
                 Some(wait) if wait <= policy.max_retry_after => wait,
-                Some(_) => return Decision::Stop,
+                Some(_) => return Decision::Stop { final_answer: false },
                 None => policy.jittered_backoff(retries_done),
             };
             Decision::Retry { wait, cost: RetryTokens::RETRY_COST, in_budget: false }
         }
         Err(error) => {
             if !error.is_transient() || (!repeatable && error.may_have_reached_server()) {
-                return Decision::Stop;
+                return Decision::Stop { final_answer: false };
             }
             let cost = if error.is_timeout() { RetryTokens::TIMEOUT_RETRY_COST } else { RetryTokens::RETRY_COST };
             Decision::Retry { wait: policy.jittered_backoff(retries_done), cost, in_budget: false }
         }
     }
+}
+
+/// Whether `outcome` is a response that sending again would not change: the call's retry
+/// tokens go back when it ends with one.
+pub(super) fn is_final_answer(outcome: &Result<Response, TransportError>) -> bool {
+    outcome.as_ref().is_ok_and(|r| !RetryVerdict::of(r.status(), r.headers()).is_retryable())
 }
 
 #[cfg(test)]

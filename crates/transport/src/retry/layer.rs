@@ -7,9 +7,9 @@ use futures_util::FutureExt as _;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use super::classify::{Decision, decide, is_idempotent};
+use super::classify::{Decision, decide, is_final_answer, is_idempotent};
 use super::request_template::{AttemptSource, ToSend};
-use super::{RequestTemplate, RetryPolicy, RetryTokens, RetryVerdict};
+use super::{RequestTemplate, RetryPolicy, RetryTokens};
 use crate::cf_ray::is_ray_id;
 use crate::pacing::PacingRefusal;
 use crate::{BudgetError, HttpTransport, Observation, Request, RequestBudget, Response, SendFuture, TransportError};
@@ -18,14 +18,14 @@ use crate::{BudgetError, HttpTransport, Observation, Request, RequestBudget, Res
 ///
 /// - Each attempt has a timeout; an optional deadline bounds the whole call.
 /// - Retried: connect errors, timeouts and broken connections, and the responses
-///   [`RetryVerdict::of`] finds retryable: HTTP 408, 409, 429 and 5xx (including
+///   [`RetryVerdict::of`](super::RetryVerdict::of) finds retryable: HTTP 408, 409, 429 and 5xx (including
 ///   Cloudflare's 520–527), with `x-should-retry: true|false` overriding the status; a
 ///   success (2xx) is never retried.
 /// - The wait is `retry-after-ms`, else `Retry-After` (seconds, fractions or an HTTP date),
 ///   up to [`RetryPolicy::max_retry_after`]; a longer demand returns the response at once.
 ///   Otherwise it is the jittered exponential backoff.
 /// - A `POST` is retried only when the request certainly never reached the server, or the
-///   server asked for it ([`RetryVerdict::Requested`]: 429, `x-should-retry: true`), unless
+///   server asked for it ([`RetryVerdict::Requested`](super::RetryVerdict::Requested): 429, `x-should-retry: true`), unless
 ///   [`RetryPolicy::retry_non_idempotent`] is set.
 /// - Shared [`RetryTokens`] bound retries across clones.
 /// - With a [request budget](Self::with_request_budget), every attempt first takes a place
@@ -202,14 +202,14 @@ impl<T: HttpTransport> RetryTransport<T> {
                     // The last attempt the policy allows needs nothing kept for another: a
                     // request handed over whole is sent itself.
                     let (attempt, _) = attempt!(self, source.into_request(), timeout, retries_done + 1);
-                    self.settle(&attempt, spent);
+                    self.settle(is_final_answer(&attempt), spent);
                     return (attempt, retries_done + 1);
                 }
                 // Another attempt may follow: the source keeps what it needs to build it.
                 let (attempt, pause) = attempt!(self, source.request(), timeout, retries_done + 1);
                 let (wait, cost, in_budget) = match decide(&attempt, idempotent, &policy, retries_done, pause) {
-                    Decision::Stop => {
-                        self.settle(&attempt, spent);
+                    Decision::Stop { final_answer } => {
+                        self.settle(final_answer, spent);
                         return (attempt, retries_done + 1);
                     }
                     Decision::Retry { wait, cost, in_budget } => (wait, cost, in_budget),
@@ -270,10 +270,10 @@ impl<T: HttpTransport> RetryTransport<T> {
         }
     }
 
-    /// After the call's last attempt: a final response returns what its retries cost to the
-    /// budget (at least 1 token).
-    fn settle(&self, attempt: &Result<Response, TransportError>, spent: u32) {
-        if attempt.as_ref().is_ok_and(|r| !RetryVerdict::of(r.status(), r.headers()).is_retryable()) {
+    /// After the call's last attempt: a final answer (classified once, by the decision)
+    /// returns what its retries cost to the retry tokens (at least 1 token).
+    fn settle(&self, final_answer: bool, spent: u32) {
+        if final_answer {
             self.tokens.refund(spent.max(1));
         }
     }
