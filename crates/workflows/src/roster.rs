@@ -127,6 +127,14 @@ pub struct Roster {
     rows: usize,
 }
 
+/// The trimmed, non-blank lines of a list file's text: a line ends at LF, CRLF or a lone
+/// CR (as old Mac exports write), and a leading byte-order mark is not part of the first
+/// line. The one line rule of [`Roster::from_list`] and
+/// [`Protected::from_list`](crate::Protected::from_list).
+pub(crate) fn list_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.strip_prefix('\u{feff}').unwrap_or(text).split(['\n', '\r']).map(str::trim).filter(|l| !l.is_empty())
+}
+
 impl Roster {
     /// An empty roster.
     pub fn new() -> Self {
@@ -151,15 +159,16 @@ impl Roster {
         roster
     }
 
-    /// A roster from a plain list: one email per line; blank lines and lines starting
-    /// with `#` are left out, and each line is trimmed.
+    /// A roster from a plain list: one email per line (ended by LF, CRLF or a lone CR, a
+    /// leading byte-order mark ignored); blank lines and lines starting with `#` are left
+    /// out, and each line is trimmed.
     ///
     /// ```
     /// let roster = cfzt_workflows::Roster::from_list("# staff\na@example.com\n\n b@example.com \n");
     /// assert_eq!(roster.len(), 2);
     /// ```
     pub fn from_list(text: &str) -> Self {
-        Self::from_emails(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')))
+        Self::from_emails(list_lines(text).filter(|l| !l.starts_with('#')))
     }
 
     /// A roster from CSV with a header row, read through `map`.
@@ -278,6 +287,22 @@ impl Roster {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A list however it was saved: a BOM, CRLF or lone-CR line ends, blank lines, comments.
+    #[test]
+    fn a_list_is_read_whatever_its_line_ends() {
+        for text in [
+            "\u{feff}a@example.com\nb@example.com\n",
+            "a@example.com\r\nb@example.com\r\n",
+            "a@example.com\rb@example.com\r",
+            "\u{feff}# staff\r\n\r\n a@example.com \rb@example.com",
+        ] {
+            let roster = Roster::from_list(text);
+            assert!(roster.invalid_rows().is_empty(), "{text:?}: {:?}", roster.invalid_rows());
+            assert_eq!(roster.len(), 2, "{text:?}");
+            assert!(roster.get("A@example.com").is_some() && roster.get("b@example.com").is_some(), "{text:?}");
+        }
+    }
 
     const CSV: &str = "Work Email,Full Name,Status\n\
         jdoe@example.com, Jane Doe ,Active\n\

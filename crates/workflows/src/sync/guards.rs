@@ -43,7 +43,8 @@ impl Protected {
         self
     }
 
-    /// Protected accounts from a list file's text: one entry per line, an entry starting
+    /// Protected accounts from a list file's text: one entry per line (lines end as
+    /// [`Roster::from_list`](crate::Roster::from_list)'s do), an entry starting
     /// with `@` (or without one) is a domain, `#` starts a comment.
     ///
     /// ```
@@ -51,7 +52,9 @@ impl Protected {
     /// assert!(p.rule_for("x@vendor.example").is_some() && p.rule_for("CEO@example.com").is_some());
     /// ```
     pub fn from_list(text: &str) -> Self {
-        let lines = text.lines().map(|l| l.split('#').next().unwrap_or_default().trim()).filter(|l| !l.is_empty());
+        let lines = crate::roster::list_lines(text)
+            .map(|l| l.split('#').next().unwrap_or_default().trim())
+            .filter(|l| !l.is_empty());
         lines.fold(Self::default(), |p, line| {
             if line.contains('@') && !line.starts_with('@') { p.email(line) } else { p.domain(line) }
         })
@@ -260,6 +263,22 @@ pub(crate) fn fingerprint(users: &[User], touched: &HashSet<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A list file however it was saved: a BOM, CRLF or lone-CR line ends. A protected
+    /// account that a BOM or a CR hid would be planned for removal.
+    #[test]
+    fn list_files_are_read_whatever_their_line_ends() {
+        for text in [
+            "\u{feff}ceo@example.com\n@vendor.example\n",
+            "ceo@example.com\r\n@vendor.example\r\n",
+            "ceo@example.com\r@vendor.example\r",
+            "\u{feff}# keep\r\nceo@example.com # the boss\r\n\r\n@vendor.example",
+        ] {
+            let protected = Protected::from_list(text);
+            assert!(protected.rule_for("CEO@example.com").is_some(), "{text:?}: {protected:?}");
+            assert!(protected.rule_for("x@vendor.example").is_some(), "{text:?}: {protected:?}");
+        }
+    }
 
     #[test]
     fn the_roster_guard_refuses_empty_and_shrunk_rosters() {
