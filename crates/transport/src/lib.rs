@@ -134,3 +134,13 @@ impl<T: HttpTransport + ?Sized> HttpTransport for &T {
         (**self).send(request)
     }
 }
+
+/// A header map from name/value pairs (values appended in order), for the unit tests.
+#[cfg(test)]
+pub(crate) fn test_headers(pairs: &[(&'static str, &str)]) -> http::HeaderMap {
+    let mut h = http::HeaderMap::new();
+    for (k, v) in pairs {
+        h.append(*k, v.parse().unwrap());
+    }
+    h
+}

@@ -1,13 +1,7 @@
 use super::*;
 use crate::ConnectFailure;
 
-fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-    let mut h = HeaderMap::new();
-    for (k, v) in pairs {
-        h.append(*k, v.parse().unwrap());
-    }
-    h
-}
+use crate::test_headers as headers;
 
 #[test]
 fn verdict_table() {
